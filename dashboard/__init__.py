@@ -1,0 +1,1 @@
+"""Marsad's reading side: the Streamlit dashboard and weekly reports."""

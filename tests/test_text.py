@@ -1,0 +1,55 @@
+"""normalize() and detect_language(): the single definition of "the same word" and of an article's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.text import detect_language, normalize, pad
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("الأُمَمُ", "الامم", id="diacritics-and-hamza-alef"),
+        pytest.param("إيران آسيا ٱلقدس", "ايران اسيا القدس", id="alef-forms"),
+        pytest.param("مسؤول رئيس", "مسوول رييس", id="hamza-on-waw-and-yeh"),
+        pytest.param("غزة", "غزه", id="teh-marbuta"),
+        pytest.param("السيسى", "السيسي", id="alef-maksura-kept-as-yeh"),
+        pytest.param("کشور ایران", "كشور ايران", id="persian-keheh-and-yeh"),
+        pytest.param("مـــصـــر", "مصر", id="tatweel"),
+        pytest.param("واشن\u200cطن\u200f", "واشنطن", id="zero-width-and-bidi"),
+        pytest.param("١٢٣ ۴۵", "123 45", id="arabic-indic-digits"),
+        pytest.param("U.S.–Russia TALKS", "u s russia talks", id="punctuation-and-case"),
+        pytest.param("Straße", "strasse", id="casefold"),
+        pytest.param("ﻻ", "لا", id="presentation-form-ligature"),
+        pytest.param("", "", id="empty"),
+    ],
+)
+def test_normalize_rules(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_keeps_case_when_asked() -> None:
+    assert normalize("US-led talks", casefold=False) == "US led talks"
+
+
+def test_pad_gives_every_token_a_space_on_each_side() -> None:
+    assert pad(normalize("Gaza truce")) == " gaza truce "
+    assert pad("") == " "
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        ("لافروف: موسكو وواشنطن تستعدان لعقد اجتماع", "en", "ar"),
+        ("Russia and the United States prepare talks on Ukraine", None, "en"),
+        ("La France et les États-Unis discutent du cessez-le-feu à Gaza", None, "fr"),
+        ("Erdoğan ve Putin Ankara'da görüştü, ateşkes masada", None, "tr"),
+        ("Переговоры в Москве продолжатся завтра", None, "ru"),
+        ("ישראל והמתווכים דנים בהפסקת אש", None, "he"),
+        ("گفتگوی ایران و آمریکا درباره برنامه هسته‌ای", None, "fa"),
+        ("123 — !!", None, "und"),
+    ],
+)
+def test_detect_language(text: str, hint: str | None, expected: str) -> None:
+    assert detect_language(text, hint) == expected
