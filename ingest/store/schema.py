@@ -1,0 +1,96 @@
+"""The database schema (a documented contract for analysts) and its migrations.
+
+Every table is described in the README's "The database" section; change both together. A new
+version appends a migration to MIGRATIONS; old files are carried forward on open.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+# Version 1: the initial schema.
+_V1 = [
+    """
+    CREATE TABLE IF NOT EXISTS schema_version (
+        version INTEGER NOT NULL,
+        applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    )""",
+    """
+    CREATE TABLE IF NOT EXISTS feeds (
+        url VARCHAR PRIMARY KEY,            -- the feed's URL as configured (its identity)
+        fetch_url VARCHAR NOT NULL,         -- where it is fetched now (follows 301/308)
+        source VARCHAR NOT NULL,            -- outlet name
+        source_country VARCHAR NOT NULL,    -- ISO 3166-1 alpha-2 of the outlet
+        language VARCHAR,                   -- declared language (a hint)
+        tags VARCHAR[],
+        enabled BOOLEAN NOT NULL DEFAULT TRUE,
+        disabled_reason VARCHAR,            -- e.g. "410 Gone" when Marsad disabled it
+        added_at TIMESTAMPTZ NOT NULL,
+        last_fetched_at TIMESTAMPTZ,
+        last_success_at TIMESTAMPTZ,
+        last_status VARCHAR,                -- HTTP status code or error kind of the last attempt
+        last_error VARCHAR,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        next_fetch_at TIMESTAMPTZ,          -- backoff / Retry-After: not polled before this time
+        etag VARCHAR,
+        last_modified VARCHAR,
+        content_hash VARCHAR,               -- sha256 of the last body parsed
+        items_seen BIGINT NOT NULL DEFAULT 0
+    )""",
+    """
+    CREATE TABLE IF NOT EXISTS articles (
+        id VARCHAR PRIMARY KEY,             -- stable hash of the article's identity
+        feed_url VARCHAR NOT NULL,          -- feeds.url of the feed it first came from
+        source VARCHAR NOT NULL,
+        source_norm VARCHAR NOT NULL,       -- normalize(source), for the query language's source: atom
+        source_country VARCHAR NOT NULL,
+        guid VARCHAR,
+        url VARCHAR,                        -- canonical http(s) link, tracking parameters removed
+        title VARCHAR NOT NULL,
+        summary VARCHAR NOT NULL,
+        published_at TIMESTAMPTZ NOT NULL,  -- UTC
+        date_estimated BOOLEAN NOT NULL,    -- the feed gave no usable date (or an impossible one)
+        date_note VARCHAR,                  -- missing / future / too_old
+        fetched_at TIMESTAMPTZ NOT NULL,
+        language VARCHAR NOT NULL,          -- detected (ISO 639-1), not the feed's declaration
+        text_norm VARCHAR NOT NULL,         -- normalised title | summary, space-padded (query language)
+        title_norm VARCHAR NOT NULL         -- normalised title, space-padded
+    )""",
+    "CREATE TABLE IF NOT EXISTS article_topics (article_id VARCHAR NOT NULL, topic VARCHAR NOT NULL)",
+    """
+    CREATE TABLE IF NOT EXISTS article_countries (
+        article_id VARCHAR NOT NULL, country VARCHAR NOT NULL, mentions INTEGER NOT NULL
+    )""",
+    """
+    CREATE TABLE IF NOT EXISTS fetch_log (
+        run_id BIGINT,
+        feed_url VARCHAR NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL,
+        duration_ms INTEGER,
+        outcome VARCHAR NOT NULL,           -- ok / not_modified / unchanged / not_a_feed / http_error / …
+        http_status INTEGER,
+        error VARCHAR,
+        bytes BIGINT,
+        items_parsed INTEGER,
+        items_new INTEGER
+    )""",
+    """
+    CREATE TABLE IF NOT EXISTS ingest_runs (
+        run_id BIGINT PRIMARY KEY,
+        started_at TIMESTAMPTZ NOT NULL,
+        finished_at TIMESTAMPTZ,
+        feeds_ok INTEGER,
+        feeds_not_modified INTEGER,
+        feeds_failed INTEGER,
+        items_new INTEGER,
+        status VARCHAR NOT NULL             -- running / finished / interrupted
+    )""",
+    """
+    CREATE TABLE IF NOT EXISTS topic_definitions (
+        topic VARCHAR PRIMARY KEY,
+        query_hash VARCHAR NOT NULL,        -- retag when the definition changes
+        tagged_at TIMESTAMPTZ NOT NULL
+    )""",
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1}
