@@ -1,0 +1,157 @@
+"""Opening the database: the writer's file, the readers' published snapshot, locks and migrations.
+
+Reading while writing: DuckDB lets one process hold a file read-write, and while it does no other
+process can open it at all (FACTS). So the writer (the ingest job) is the only process that opens
+`marsad.duckdb`; after every run it publishes a consistent copy, `marsad.read.duckdb`, by copying the
+database into a temporary file and renaming it over the old copy (an atomic rename). Readers (the
+dashboard, reports, `status`) open that copy read-only, briefly, per page. A reader never blocks the
+writer, the writer never blocks a reader, and a reader always sees a whole run or none of it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from ingest.errors import StoreError, StoreLockedError
+from ingest.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+Connection = duckdb.DuckDBPyConnection
+
+
+def snapshot_path(db_path: Path) -> Path:
+    """Where the readers' copy of `db_path` lives: `marsad.duckdb` → `marsad.read.duckdb`."""
+    return db_path.with_name(db_path.stem + ".read" + (db_path.suffix or ".duckdb"))
+
+
+def _is_lock_error(e: Exception) -> bool:
+    text = str(e)
+    return "lock" in text.lower() or "Conflicting" in text
+
+
+def _connect(path: Path, *, read_only: bool) -> Connection:
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as e:
+        if _is_lock_error(e):
+            raise StoreLockedError(
+                f"{path} is in use by another Marsad process (only one ingest job may write at a time)"
+            ) from e
+        raise StoreError(f"cannot open {path}: {e}") from e
+    except duckdb.Error as e:
+        raise StoreError(f"cannot open {path}: {e}") from e
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def scalar(con: Connection, sql: str, params: list[object] | None = None) -> object:
+    """The single value of a one-row query. Fetches everything: DuckDB 2 refuses further work on a
+    connection whose last result was only partly fetched."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _migrate(con: Connection) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+    current = int(scalar(con, "SELECT coalesce(max(version), 0) FROM schema_version"))  # type: ignore[arg-type]
+    if current > SCHEMA_VERSION:
+        raise StoreError(f"the database has schema version {current}, newer than this Marsad ({SCHEMA_VERSION}); upgrade Marsad")
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for statement in MIGRATIONS[version]:
+                con.execute(statement)
+            con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
+            con.execute("COMMIT")
+        except duckdb.Error as e:
+            con.execute("ROLLBACK")
+            raise StoreError(f"migrating the database to schema version {version} failed: {e}") from e
+
+
+def open_writer(db_path: Path) -> Connection:
+    """Open (creating if needed) the database for writing, migrated to the current schema."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect(db_path, read_only=False)
+    _migrate(con)
+    return con
+
+
+@contextmanager
+def writer(db_path: Path) -> Iterator[Connection]:
+    con = open_writer(db_path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def publish_snapshot(con: Connection, db_path: Path) -> Path:
+    """Publish a consistent read-only copy of the writer's database for readers (atomic rename)."""
+    target = snapshot_path(db_path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    db_name = scalar(con, "SELECT current_database()")
+    try:
+        con.execute(f"ATTACH '{_sql_path(tmp)}' AS marsad_snapshot")
+        con.execute(f'COPY FROM DATABASE "{db_name}" TO marsad_snapshot')
+        con.execute("DETACH marsad_snapshot")
+    except duckdb.Error as e:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"publishing the readers' copy failed: {e}") from e
+    os.replace(tmp, target)
+    return target
+
+
+def _sql_path(path: Path) -> str:
+    # ATTACH takes no bound parameter for its path; the path is ours (derived from the db path),
+    # and quotes are escaped so even an odd directory name cannot break the statement.
+    return str(path).replace("'", "''")
+
+
+def readable_path(db_path: Path) -> Path | None:
+    """The file a reader should open: the published copy, else the database itself, else None."""
+    snap = snapshot_path(db_path)
+    if snap.exists():
+        return snap
+    if db_path.exists():
+        return db_path
+    return None
+
+
+def data_version(db_path: Path) -> str:
+    """Changes whenever new data is published; cheap (a stat), used as a cache key."""
+    path = readable_path(db_path)
+    if path is None:
+        return "missing"
+    st = path.stat()
+    return f"{path.name}:{st.st_mtime_ns}:{st.st_size}"
+
+
+@contextmanager
+def reader(db_path: Path, *, attempts: int = 5, wait_s: float = 0.2) -> Iterator[Connection]:
+    """A short-lived read-only connection, retried while the file is busy, then StoreLockedError."""
+    path = readable_path(db_path)
+    if path is None:
+        raise StoreError(f"no database at {db_path}")
+    last: StoreLockedError | None = None
+    for attempt in range(attempts):
+        try:
+            con = _connect(path, read_only=True)
+            break
+        except StoreLockedError as e:
+            last = e
+            time.sleep(wait_s * (attempt + 1))
+    else:
+        raise StoreLockedError(
+            f"{path} stayed busy for {attempts} attempts; an ingest run is probably writing without "
+            "publishing a readers' copy. Try again in a minute."
+        ) from last
+    try:
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,58 @@
+"""Recomputing article_topics inside DuckDB when topic definitions change.
+
+Each topic's query is compiled to a SQL predicate (user text only as bound parameters) and applied to
+every stored article in one statement, so a retag of a million articles does not pass them through
+Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from ingest.errors import StoreError
+from ingest.query import to_sql
+from ingest.store.connection import Connection, scalar
+
+if TYPE_CHECKING:
+    from ingest.topics import Topic
+
+
+def stale_topics(con: Connection, topics: Sequence[Topic]) -> list[Topic]:
+    """Topics whose definition differs from the one the stored tags were computed with."""
+    stored = dict(con.execute("SELECT topic, query_hash FROM topic_definitions").fetchall())
+    return [t for t in topics if stored.get(t.id) != t.hash]
+
+
+def retag(con: Connection, topics: Sequence[Topic], now: datetime, *, drop_unknown: bool = True) -> dict[str, int]:
+    """Recompute article_topics for `topics`; returns topic id → number of tagged articles.
+
+    With drop_unknown, tags of topics no longer defined are removed too, so the charts never show a
+    topic that is gone from topics.toml.
+    """
+    counts: dict[str, int] = {}
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for topic in topics:
+            predicate, params = to_sql(topic.query, "a")
+            con.execute("DELETE FROM article_topics WHERE topic = ?", [topic.id])
+            con.execute(
+                f"INSERT INTO article_topics (article_id, topic) SELECT a.id, ? FROM articles a WHERE {predicate}",  # noqa: S608 (predicate is built from fixed templates; user text travels in params)
+                [topic.id, *params],
+            )
+            counts[topic.id] = int(scalar(con, "SELECT count(*) FROM article_topics WHERE topic = ?", [topic.id]))  # type: ignore[arg-type]
+            con.execute("DELETE FROM topic_definitions WHERE topic = ?", [topic.id])
+            con.execute("INSERT INTO topic_definitions VALUES (?, ?, ?)", [topic.id, topic.hash, now])
+        if drop_unknown:
+            known = [t.id for t in topics] if topics else [""]
+            placeholders = ", ".join("?" for _ in known)
+            con.execute(f"DELETE FROM article_topics WHERE topic NOT IN ({placeholders})", known)  # noqa: S608
+            con.execute(f"DELETE FROM topic_definitions WHERE topic NOT IN ({placeholders})", known)  # noqa: S608
+        con.execute("COMMIT")
+    except duckdb.Error as e:
+        con.execute("ROLLBACK")
+        raise StoreError(f"retagging failed: {e}") from e
+    return counts

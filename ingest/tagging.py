@@ -1,0 +1,47 @@
+"""An entry → its language, normalised text, countries mentioned and topics. Pure: no I/O, no clock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ingest.models import Entry, Tags
+from ingest.query import MatchDoc, matches
+from ingest.text import detect_language, normalize, pad
+
+if TYPE_CHECKING:
+    from ingest.countries import CountryMatcher
+    from ingest.topics import Topic
+
+
+def searchable_text(title: str, summary: str) -> tuple[str, str]:
+    """(text_norm, title_norm): the stored forms the query language searches.
+
+    " | " separates title from summary so that a phrase or a NEAR never spans the two.
+    """
+    title_n = normalize(title)
+    return f" {title_n} | {normalize(summary)} ", pad(title_n)
+
+
+def tag_entry(
+    entry: Entry,
+    *,
+    source: str,
+    source_country: str,
+    declared_language: str | None,
+    topics: Sequence[Topic],
+    matcher: CountryMatcher,
+) -> Tags:
+    text_norm, title_norm = searchable_text(entry.title, entry.summary)
+    language = detect_language(f"{entry.title} {entry.summary}", declared_language)
+    countries = matcher.find(f"{entry.title}\n{entry.summary}")
+    doc = MatchDoc(
+        text_norm=text_norm,
+        title_norm=title_norm,
+        countries=frozenset(countries),
+        source_norm=normalize(source),
+        source_country=source_country,
+        language=language,
+    )
+    found = tuple(t.id for t in topics if matches(t.query, doc))
+    return Tags(language=language, text_norm=text_norm, title_norm=title_norm, countries=countries, topics=found)
