@@ -60,7 +60,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _CHUNK = 64 * 1024
 _DRAIN_LIMIT = 64 * 1024  # unread bodies up to this size are read so the connection can be reused
-_MAX_RETRY_AFTER = timedelta(days=365)  # beyond this a delta is nonsense; also keeps datetime in range
+_MAX_RETRY_AFTER_S = 365 * 24 * 3600  # beyond a year a delta is nonsense; also keeps datetime in range
 _NETWORK_ERRORS = (urllib3.exceptions.HTTPError, OSError, http.client.HTTPException)
 
 
@@ -104,7 +104,7 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return (now + min(timedelta(seconds=int(value)), _MAX_RETRY_AFTER)).astimezone(UTC)
+        return (now + timedelta(seconds=min(int(value), _MAX_RETRY_AFTER_S))).astimezone(UTC)
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
