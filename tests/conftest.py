@@ -25,3 +25,20 @@ def feed_server() -> Iterator[FeedServer]:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database built by the real ingest pipeline from the fixture feeds in tests/seeded.py.
+
+    Session-wide and read-only by convention: tests that write must build their own.
+    """
+    from tests.seeded import build_seeded_db
+
+    server = FeedServer().start()
+    try:
+        path = tmp_path_factory.mktemp("seeded") / "marsad.duckdb"
+        build_seeded_db(path, server)
+    finally:
+        server.stop()
+    return path

@@ -1,0 +1,148 @@
+"""Ingest benchmark: N feeds × M items served on loopback by a separate process.
+
+Prints: items per second on the first pass; feeds per second on a re-poll where every feed answers
+304; the pipeline's CPU time per item against feedparser.parse alone on the same bytes; peak memory
+of the ingest process. Usage: `python -m bench.ingest_bench [--feeds 200] [--items 50]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+
+AR = ["وزير الخارجية الروسي يبحث مع نظيره الأمريكي تطبيع العلاقات", "الوسطاء يستأنفون مفاوضات الهدنة في غزة",
+      "ارتفاع أسعار النفط مع تصاعد التوتر في البحر الأحمر", "مجلس الأمن يناقش الأزمة في السودان",
+      "الرئيس المصري يستقبل وفدا قطريا في القاهرة", "انخفاض الليرة اللبنانية أمام الدولار"]
+EN = ["Kremlin says Putin and Trump could meet within weeks", "Gaza ceasefire talks resume in Cairo",
+      "Houthi attack disrupts Red Sea shipping", "Sudan's army and RSF agree to talks in Jeddah",
+      "Oil edges higher as OPEC+ weighs output", "Premier League: late goal lifts Arsenal"]
+
+
+def make_feed(i: int, n_items: int, rng: random.Random, now: datetime) -> bytes:
+    lines = AR if i % 2 else EN
+    items = []
+    for j in range(n_items):
+        title = f"{rng.choice(lines)} ({i}-{j})"
+        summary = " ".join(rng.choice(lines) for _ in range(3))
+        date = format_datetime(now - timedelta(minutes=j * 37 + i))
+        items.append(f"<item><title>{escape(title)}</title><link>https://outlet{i}.example/n/{j}</link>"
+                     f"<guid>o{i}-{j}</guid><pubDate>{date}</pubDate><description>{escape(summary)}</description></item>")
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Outlet {i}</title>'
+            f'<link>https://outlet{i}.example/</link>{"".join(items)}</channel></rss>').encode()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from datetime import UTC, datetime
+import feedparser
+from ingest.config import load_feeds
+from ingest.fetch import FetchOptions
+from ingest.pipeline import run_once
+from ingest.countries import default_matcher
+from ingest.topics import load_topics
+db, feeds_file, files_dir = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+feeds = load_feeds(feeds_file); topics = load_topics(); matcher = default_matcher()
+matcher.find("warm up")
+opts = FetchOptions(allow_private_hosts=True, max_workers=16, per_host=200)
+out = {}
+for label in ("first", "repoll"):
+    c0, t0 = time.process_time(), time.perf_counter()
+    report = run_once(db, feeds, options=opts, topics=topics, matcher=matcher)
+    out[label] = {"wall_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0,
+                  "items_new": report.items_new, "outcomes": sorted({o.outcome for o in report.outcomes})}
+bodies = [p.read_bytes() for p in sorted(files_dir.glob("*.xml"))]
+c0 = time.process_time()
+n = 0
+for b in bodies:
+    n += len(feedparser.parse(b, response_headers={"content-type": "application/rss+xml"}).entries)
+out["feedparser_cpu_s"] = time.process_time() - c0
+out["feedparser_items"] = n
+out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def run(n_feeds: int, n_items: int, workdir: Path) -> dict[str, object]:
+    files = workdir / "files"
+    files.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(1)
+    now = datetime.now(UTC)
+    for i in range(n_feeds):
+        (files / f"f{i:04d}.xml").write_bytes(make_feed(i, n_items, rng, now))
+    port = free_port()
+    # http.server answers If-Modified-Since with 304, which is what a re-poll of unchanged feeds sees.
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                               "--directory", str(files)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.8)
+        feeds_file = workdir / "feeds.toml"
+        feeds_file.write_text("".join(
+            f'[[feed]]\nurl = "http://127.0.0.1:{port}/f{i:04d}.xml"\nsource = "Outlet {i}"\ncountry = "EG"\n'
+            f'language = "{"ar" if i % 2 else "en"}"\n\n' for i in range(n_feeds)))
+        db = workdir / "bench.duckdb"
+        proc = subprocess.run([sys.executable, "-c", CHILD, str(db), str(feeds_file), str(files)], cwd=ROOT,
+                              capture_output=True, text=True, check=True)
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+    finally:
+        server.terminate()
+        server.wait()
+    items = n_feeds * n_items
+    first, repoll = data["first"], data["repoll"]
+    return {
+        "feeds": n_feeds, "items": items,
+        "first_pass_items_per_s": items / first["wall_s"],
+        "first_pass_wall_s": first["wall_s"],
+        "repoll_feeds_per_s": n_feeds / repoll["wall_s"],
+        "repoll_outcomes": repoll["outcomes"],
+        "pipeline_cpu_ms_per_item": 1000 * first["cpu_s"] / items,
+        "feedparser_cpu_ms_per_item": 1000 * data["feedparser_cpu_s"] / data["feedparser_items"],
+        "cpu_ratio": first["cpu_s"] / data["feedparser_cpu_s"],
+        "peak_rss_mb": data["peak_rss_mb"],
+        "items_stored": first["items_new"],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--feeds", type=int, default=200)
+    ap.add_argument("--items", type=int, default=50)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="marsad-bench-"))
+    try:
+        r = run(args.feeds, args.items, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if args.json:
+        print(json.dumps(r))
+        return
+    print(f"ingest: {r['feeds']} feeds x {args.items} items on loopback ({r['items_stored']} stored)")
+    print(f"  first pass      {r['first_pass_items_per_s']:8.0f} items/s  ({r['first_pass_wall_s']:.1f} s)")
+    print(f"  re-poll (304)   {r['repoll_feeds_per_s']:8.0f} feeds/s  outcomes={r['repoll_outcomes']}")
+    print(f"  CPU per item    {r['pipeline_cpu_ms_per_item']:8.3f} ms pipeline vs {r['feedparser_cpu_ms_per_item']:.3f} ms "
+          f"feedparser.parse alone  (ratio {r['cpu_ratio']:.2f}, target <= 1.30)")
+    print(f"  peak memory     {r['peak_rss_mb']:8.0f} MB  (target <= 300)")
+
+
+if __name__ == "__main__":
+    main()
