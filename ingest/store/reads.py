@@ -1,13 +1,362 @@
 """Every question the dashboard, the reports and `status` ask of the database, one function each.
 
-Aggregation happens in DuckDB; functions return small DataFrames whose columns are the SQL aliases.
+A question is asked through a `Filter` (dates, topics, outlets, countries, languages, keyword query,
+bucket). `where_clause()` is the one place a Filter becomes SQL: identifiers come from fixed lists,
+every value travels as a bound parameter. Aggregation happens in DuckDB; each function returns a
+small DataFrame whose columns are the SQL aliases (or a frozen dataclass for single-row answers).
+
+Performance: the published_at range is the first condition of every WHERE (the articles table is
+stored in ingest order, which is roughly date order, so zone maps skip most row groups), and
+article_topics / article_countries are joined only when a question needs them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
 import pandas as pd
 
-from ingest.store.connection import Connection
+from ingest.models import FeedConfig
+from ingest.snippets import snippet_terms, snippets
+from ingest.store.connection import Connection, scalar
+from ingest.store.filter import BUCKETS, Filter, Series, bucket_end, bucket_starts, where_clause
+
+__all__ = [
+    "BUCKETS", "Filter", "Freshness", "Kpis", "Options", "Series", "bucket_end", "bucket_starts",
+    "compare_series", "count_articles", "count_by_bucket", "feed_health", "feeds_for_opml", "filter_options",
+    "freshness", "kpis", "list_articles", "mentioned_countries", "source_countries", "source_table",
+    "source_week_heatmap", "top_sources", "topic_country_matrix", "totals_by_bucket", "where_clause",
+]
+
+# Breakdowns count_by_bucket offers; values are fixed SQL expressions over `articles a`.
+_BY_COLUMNS = {"source": "a.source", "source_country": "a.source_country", "language": "a.language"}
+
+
+def _bucket_sql(bucket: str) -> str:
+    # published_at is TIMESTAMPTZ and the connection runs in UTC, so a bucket is a UTC day/week/month;
+    # DuckDB's weeks start on Monday, as ISO weeks do.
+    return f"CAST(date_trunc('{BUCKETS[bucket]}', a.published_at) AS DATE)"
+
+
+def _df(con: Connection, sql: str, params: Sequence[object]) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
+
+
+def count_articles(con: Connection, flt: Filter) -> int:
+    """How many articles match the filter."""
+    where, params = where_clause(flt)
+    return int(scalar(con, f"SELECT count(*) FROM articles a WHERE {where}", params))  # type: ignore[arg-type]  # noqa: S608
+
+
+def _dense(df: pd.DataFrame, flt: Filter, series: Sequence[str] | None, value: str) -> pd.DataFrame:
+    """Every bucket of the range for every series, with 0 where nothing was published.
+
+    A missing bucket must read as "no articles", not be bridged by a line from its neighbours.
+    Buckets are plain `datetime.date` values (DuckDB's DATE arrives as a pandas timestamp).
+    """
+    df = df.assign(bucket=[b.date() if isinstance(b, datetime) else b for b in df["bucket"]])
+    buckets = bucket_starts(flt)
+    if series is None:
+        full = pd.DataFrame({"bucket": buckets})
+        out = full.merge(df, on="bucket", how="left")
+    else:
+        full = pd.DataFrame([(b, s) for s in series for b in buckets], columns=["bucket", "series"])
+        out = full.merge(df, on=["bucket", "series"], how="left")
+    out[value] = out[value].fillna(0).astype("int64")
+    return out
+
+
+def totals_by_bucket(con: Connection, flt: Filter) -> pd.DataFrame:
+    """bucket, total: every article from the filter's outlets, outlet countries and languages.
+
+    The denominator of a normalised share: topics, mentioned countries and the keyword query are
+    ignored on purpose, so a share reads "of everything these outlets published that week".
+    """
+    universe = flt.universe()
+    where, params = where_clause(universe)
+    df = _df(con, f"SELECT {_bucket_sql(flt.bucket)} AS bucket, count(*) AS total FROM articles a "  # noqa: S608
+                  f"WHERE {where} GROUP BY 1", params)
+    return _dense(df, flt, None, "total")
+
+
+def count_by_bucket(con: Connection, flt: Filter, by: str = "topic", topics: Sequence[str] = ()) -> pd.DataFrame:
+    """bucket, series, matching, total, ratio: matching articles per bucket, one series per topic /
+    source / source_country / language (by="all": one series named "all").
+
+    For by="topic" the series are the filter's topics, else `topics`, else every topic present;
+    an article tagged with two topics counts once in each. `total` is totals_by_bucket's
+    denominator and ratio = matching / total (NaN where total is 0).
+    """
+    bucket = _bucket_sql(flt.bucket)
+    if by == "topic":
+        wanted = tuple(flt.topics or topics)
+        where, params = where_clause(flt.replace(topics=()))
+        topic_cond = f"AND t.topic IN ({', '.join('?' for _ in wanted)})" if wanted else ""
+        sql = (f"SELECT {bucket} AS bucket, t.topic AS series, count(*) AS matching FROM articles a "  # noqa: S608
+               f"JOIN article_topics t ON t.article_id = a.id {topic_cond} WHERE {where} GROUP BY 1, 2")
+        df = _df(con, sql, [*wanted, *params])
+        series = list(wanted) if wanted else sorted(df["series"].unique())
+    elif by == "all":
+        where, params = where_clause(flt)
+        df = _df(con, f"SELECT {bucket} AS bucket, 'all' AS series, count(*) AS matching FROM articles a "  # noqa: S608
+                      f"WHERE {where} GROUP BY 1, 2", params)
+        series = ["all"]
+    elif by in _BY_COLUMNS:
+        where, params = where_clause(flt)
+        df = _df(con, f"SELECT {bucket} AS bucket, {_BY_COLUMNS[by]} AS series, count(*) AS matching "  # noqa: S608
+                      f"FROM articles a WHERE {where} GROUP BY 1, 2", params)
+        series = sorted(df["series"].unique())
+    else:
+        raise ValueError(f"count_by_bucket: unknown breakdown {by!r}")
+    out = _dense(df, flt, series, "matching")
+    return _with_ratio(out, totals_by_bucket(con, flt))
+
+
+def _with_ratio(df: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    out = df.merge(totals, on="bucket", how="left")
+    out["total"] = out["total"].fillna(0).astype("int64")
+    out["ratio"] = out["matching"] / out["total"].where(out["total"] > 0)
+    return out[["bucket", "series", "matching", "total", "ratio"]]
+
+
+def compare_series(con: Connection, flt: Filter, series: Sequence[Series]) -> pd.DataFrame:
+    """date, series, matching, total, ratio for several topics and/or ad-hoc queries on one axis.
+
+    Each series is the filter (outlets, countries, keyword) narrowed to its topic or query; the
+    denominator is the filter's universe, the same for every series, so the lines are comparable.
+    """
+    bucket = _bucket_sql(flt.bucket)
+    frames = []
+    base = flt.replace(topics=())
+    for s in series:
+        where, params = where_clause(base.replace(topics=(s.topic,)) if s.topic else base, extra_query=s.query)
+        df = _df(con, f"SELECT {bucket} AS bucket, ? AS series, count(*) AS matching FROM articles a "  # noqa: S608
+                      f"WHERE {where} GROUP BY 1", [s.name, *params])
+        frames.append(df)
+    names = [s.name for s in series]
+    merged = pd.concat(frames) if frames else pd.DataFrame(columns=["bucket", "series", "matching"])
+    out = _with_ratio(_dense(merged, flt, names, "matching"), totals_by_bucket(con, flt))
+    return out.rename(columns={"bucket": "date"})
+
+
+def top_sources(con: Connection, flt: Filter, limit: int = 20) -> pd.DataFrame:
+    """source, source_country, matching, total, share_of_source, share_of_coverage, ranked.
+
+    share_of_source: matching ÷ everything that outlet published in the range (how much of its
+    output is on the subject); share_of_coverage: its part of all matching articles (who dominates).
+    """
+    where, params = where_clause(flt)
+    uwhere, uparams = where_clause(flt.universe())
+    sql = f"""
+        WITH m AS (SELECT a.source, count(*) AS matching FROM articles a WHERE {where} GROUP BY 1),
+             u AS (SELECT a.source, any_value(a.source_country) AS source_country, count(*) AS total
+                   FROM articles a WHERE {uwhere} GROUP BY 1)
+        SELECT m.source, u.source_country, m.matching, u.total,
+               m.matching / u.total AS share_of_source,
+               m.matching / sum(m.matching) OVER () AS share_of_coverage
+        FROM m JOIN u USING (source)
+        ORDER BY m.matching DESC, m.source LIMIT ?
+    """  # noqa: S608
+    return _df(con, sql, [*params, *uparams, limit])
+
+
+def source_week_heatmap(con: Connection, flt: Filter, limit: int = 25) -> pd.DataFrame:
+    """source, bucket, matching for the `limit` outlets with most matching articles (dense grid)."""
+    where, params = where_clause(flt)
+    bucket = _bucket_sql(flt.bucket)
+    sql = f"""
+        WITH m AS (SELECT a.source, {bucket} AS bucket FROM articles a WHERE {where}),
+             top AS (SELECT source FROM m GROUP BY 1 ORDER BY count(*) DESC, source LIMIT ?)
+        SELECT m.source AS series, m.bucket, count(*) AS matching FROM m JOIN top USING (source) GROUP BY 1, 2
+    """  # noqa: S608
+    df = _df(con, sql, [*params, limit])
+    order = (df.groupby("series")["matching"].sum().sort_values(ascending=False, kind="stable").index.tolist()
+             if len(df) else [])
+    return _dense(df, flt, order, "matching").rename(columns={"series": "source"})[["source", "bucket", "matching"]]
+
+
+def source_table(con: Connection, flt: Filter) -> pd.DataFrame:
+    """source, source_country, languages, feeds, articles, first_published, last_published."""
+    where, params = where_clause(flt)
+    sql = f"""
+        SELECT a.source, any_value(a.source_country) AS source_country,
+               string_agg(DISTINCT a.language, ', ' ORDER BY a.language) AS languages,
+               count(DISTINCT a.feed_url) AS feeds, count(*) AS articles,
+               min(a.published_at) AS first_published, max(a.published_at) AS last_published
+        FROM articles a WHERE {where} GROUP BY a.source ORDER BY articles DESC, a.source
+    """  # noqa: S608
+    return _df(con, sql, params)
+
+
+def source_countries(con: Connection, flt: Filter) -> pd.DataFrame:
+    """country, matching, sources: where the matching coverage comes from (outlet's country)."""
+    where, params = where_clause(flt)
+    sql = f"""SELECT a.source_country AS country, count(*) AS matching, count(DISTINCT a.source) AS sources
+              FROM articles a WHERE {where} GROUP BY 1 ORDER BY matching DESC, country"""  # noqa: S608
+    return _df(con, sql, params)
+
+
+def mentioned_countries(con: Connection, flt: Filter, limit: int = 300) -> pd.DataFrame:
+    """country, articles: how many matching articles mention each country (by its tagged mentions)."""
+    where, params = where_clause(flt)
+    sql = f"""SELECT c.country, count(*) AS articles FROM articles a
+              JOIN article_countries c ON c.article_id = a.id WHERE {where}
+              GROUP BY 1 ORDER BY articles DESC, c.country LIMIT ?"""  # noqa: S608
+    return _df(con, sql, [*params, limit])
+
+
+def topic_country_matrix(con: Connection, flt: Filter, limit_countries: int = 15) -> pd.DataFrame:
+    """topic, country, articles: the `limit_countries` most mentioned countries × the filter's topics
+    (every topic when the filter names none)."""
+    where, params = where_clause(flt.replace(topics=()))
+    topic_cond = f"AND t.topic IN ({', '.join('?' for _ in flt.topics)})" if flt.topics else ""
+    sql = f"""
+        WITH m AS (SELECT t.topic, c.country FROM articles a
+                   JOIN article_topics t ON t.article_id = a.id {topic_cond}
+                   JOIN article_countries c ON c.article_id = a.id
+                   WHERE {where}),
+             top AS (SELECT country FROM m GROUP BY 1 ORDER BY count(*) DESC, country LIMIT ?)
+        SELECT m.topic, m.country, count(*) AS articles FROM m JOIN top USING (country)
+        GROUP BY 1, 2 ORDER BY 1, articles DESC
+    """  # noqa: S608
+    return _df(con, sql, [*flt.topics, *params, limit_countries])
+
+
+_ARTICLE_FIELDS = ("id", "published_at", "source", "source_country", "language", "title", "url", "summary",
+                   "date_estimated")
+
+
+def list_articles(con: Connection, flt: Filter, limit: int = 50, offset: int = 0,
+                  highlight: Sequence[str] = ()) -> pd.DataFrame:
+    """The stories behind a number, newest first: published_at, source, source_country, language,
+    title, url, topics (list), countries (list), date_estimated, id, and a keyword-in-context snippet
+    (snippet_before, snippet_hit, snippet_after; snippet = the three joined).
+
+    The snippet centres on the first hit of the keyword query, else of the `highlight` queries (e.g.
+    the selected topics' definitions), else it is the start of the summary.
+    """
+    where, params = where_clause(flt)
+    cols = ", ".join(f"a.{c}" for c in _ARTICLE_FIELDS)
+    sql = f"""
+        WITH page AS (SELECT {cols} FROM articles a WHERE {where}
+                      ORDER BY a.published_at DESC, a.id LIMIT ? OFFSET ?),
+             t AS (SELECT article_id, list(topic ORDER BY topic) AS topics FROM article_topics
+                   WHERE article_id IN (SELECT id FROM page) GROUP BY 1),
+             c AS (SELECT article_id, list(country ORDER BY mentions DESC, country) AS countries
+                   FROM article_countries WHERE article_id IN (SELECT id FROM page) GROUP BY 1)
+        SELECT page.*, coalesce(t.topics, []) AS topics, coalesce(c.countries, []) AS countries
+        FROM page LEFT JOIN t ON t.article_id = page.id LEFT JOIN c ON c.article_id = page.id
+        ORDER BY page.published_at DESC, page.id
+    """  # noqa: S608
+    df = _df(con, sql, [*params, limit, offset])
+    terms = snippet_terms([flt.query, *highlight] if flt.query else list(highlight))
+    parts = [snippets(title, summary, terms) for title, summary in zip(df["title"], df["summary"], strict=True)]
+    df["snippet_before"] = [p.before for p in parts]
+    df["snippet_hit"] = [p.hit for p in parts]
+    df["snippet_after"] = [p.after for p in parts]
+    df["snippet"] = [p.text for p in parts]
+    df["topics"] = df["topics"].map(list)
+    df["countries"] = df["countries"].map(list)
+    return df.drop(columns=["summary"])
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The Overview's headline numbers for one filter."""
+
+    articles: int
+    previous_articles: int  # same filter over the period of equal length just before
+    active_sources: int  # outlets with at least one matching article
+    top_topic: str | None  # the topic with most matching articles (None when nothing is tagged)
+    top_topic_articles: int
+
+    @property
+    def change(self) -> float | None:
+        """Relative change vs the previous period (0.25 = +25 %); None when that period had nothing."""
+        if self.previous_articles == 0:
+            return None
+        return self.articles / self.previous_articles - 1
+
+
+def kpis(con: Connection, flt: Filter) -> Kpis:
+    where, params = where_clause(flt)
+    articles, sources = con.execute(
+        f"SELECT count(*), count(DISTINCT a.source) FROM articles a WHERE {where}", params  # noqa: S608
+    ).fetchall()[0]
+    previous = count_articles(con, flt.previous())
+    twhere, tparams = where_clause(flt.replace(topics=()))
+    topic_cond = f"AND t.topic IN ({', '.join('?' for _ in flt.topics)})" if flt.topics else ""
+    top = con.execute(
+        f"""SELECT t.topic, count(*) AS n FROM articles a JOIN article_topics t ON t.article_id = a.id {topic_cond}
+            WHERE {twhere} GROUP BY 1 ORDER BY n DESC, t.topic LIMIT 1""",  # noqa: S608
+        [*flt.topics, *tparams],
+    ).fetchall()
+    return Kpis(int(articles), previous, int(sources), top[0][0] if top else None, int(top[0][1]) if top else 0)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current the data is, so a gap in the data is not read as a drop in attention."""
+
+    articles: int
+    last_run_at: datetime | None  # when the last ingest run finished (or started, if it never finished)
+    last_run_status: str | None
+    latest_fetched_at: datetime | None
+    latest_published_at: datetime | None
+    feeds: int  # enabled feeds
+    feeds_failing: int
+    feeds_disabled: int
+
+
+def freshness(con: Connection) -> Freshness:
+    articles, fetched, published = con.execute(
+        "SELECT count(*), max(fetched_at), max(published_at) FROM articles").fetchall()[0]
+    run = con.execute("SELECT coalesce(finished_at, started_at), status FROM ingest_runs "
+                      "ORDER BY run_id DESC LIMIT 1").fetchall()
+    feeds, failing, disabled = con.execute(
+        "SELECT count(*) FILTER (WHERE enabled), count(*) FILTER (WHERE enabled AND consecutive_failures > 0), "
+        "count(*) FILTER (WHERE NOT enabled) FROM feeds").fetchall()[0]
+    return Freshness(int(articles), run[0][0] if run else None, run[0][1] if run else None, fetched, published,
+                     int(feeds), int(failing), int(disabled))
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the sidebar offers: only values that occur in the database."""
+
+    first_published: date | None
+    last_published: date | None
+    sources: tuple[str, ...]
+    source_countries: tuple[str, ...]
+    languages: tuple[str, ...]
+    countries: tuple[str, ...]  # mentioned countries, most mentioned first
+    topics: tuple[str, ...]  # topics with at least one tagged article
+
+
+def filter_options(con: Connection) -> Options:
+    first, last = con.execute(
+        "SELECT CAST(min(published_at) AS DATE), CAST(max(published_at) AS DATE) FROM articles").fetchall()[0]
+
+    def column(sql: str) -> tuple[str, ...]:
+        return tuple(r[0] for r in con.execute(sql).fetchall() if r[0] is not None)
+
+    return Options(
+        first, last,
+        column("SELECT DISTINCT source FROM articles ORDER BY 1"),
+        column("SELECT DISTINCT source_country FROM articles ORDER BY 1"),
+        column("SELECT DISTINCT language FROM articles ORDER BY 1"),
+        column("SELECT country FROM article_countries GROUP BY 1 ORDER BY count(*) DESC, 1"),
+        column("SELECT DISTINCT topic FROM article_topics ORDER BY 1"),
+    )
+
+
+def feeds_for_opml(con: Connection) -> tuple[FeedConfig, ...]:
+    """The enabled feeds as FeedConfig, for an OPML export of what is being monitored."""
+    rows = con.execute("SELECT url, source, source_country, coalesce(language, ''), coalesce(tags, []) "
+                       "FROM feeds WHERE enabled ORDER BY source, url").fetchall()
+    return tuple(FeedConfig(url, source, country, language, tuple(tags)) for url, source, country, language, tags in rows)
 
 
 def feed_health(con: Connection) -> pd.DataFrame:
@@ -31,3 +380,4 @@ def feed_health(con: Connection) -> pd.DataFrame:
         ORDER BY (state = 'ok'), f.consecutive_failures DESC, f.source
         """
     ).df()
+

@@ -1,0 +1,150 @@
+"""The Filter every read takes, and the one function that turns it into SQL.
+
+A Filter is a frozen, hashable value (so the dashboard can cache on it and a report can be built
+from the same one). `where_clause()` assembles a predicate over `articles a` from fixed templates;
+every value a user chose or typed is a bound parameter, and the keyword query goes through the query
+language's own SQL back-end (ingest.query.to_sql), which binds its text too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from ingest.query import parse_query, to_sql
+
+# Bucket name → DuckDB date_trunc part (a fixed list: the part is written into the SQL text).
+BUCKETS = {"day": "day", "week": "week", "month": "month"}
+
+
+def utc_midnight(d: date) -> datetime:
+    """The first instant of day `d` in UTC."""
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
+def bucket_start(d: date, bucket: str) -> date:
+    """The first day of the bucket containing `d` (weeks start on Monday, as ISO weeks do)."""
+    if bucket == "day":
+        return d
+    if bucket == "week":
+        return d - timedelta(days=d.weekday())
+    if bucket == "month":
+        return d.replace(day=1)
+    raise ValueError(f"unknown bucket {bucket!r} (expected one of {', '.join(BUCKETS)})")
+
+
+def bucket_end(start: date, bucket: str) -> date:
+    """The first day after the bucket that starts on `start`."""
+    if bucket == "day":
+        return start + timedelta(days=1)
+    if bucket == "week":
+        return start + timedelta(days=7)
+    if bucket == "month":
+        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    raise ValueError(f"unknown bucket {bucket!r} (expected one of {', '.join(BUCKETS)})")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What a chart or list is about. Dates are UTC calendar days; `end` is exclusive.
+
+    Empty tuples mean "no restriction". Several values in one field are alternatives (any of these
+    topics); different fields must all hold. `query` is keyword text in Marsad's query language,
+    already checked by the caller (where_clause raises QueryError otherwise).
+    """
+
+    start: date
+    end: date
+    topics: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    source_countries: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # countries the articles mention
+    languages: tuple[str, ...] = ()
+    query: str = ""
+    bucket: str = "week"
+
+    def __post_init__(self) -> None:
+        if self.bucket not in BUCKETS:
+            raise ValueError(f"unknown bucket {self.bucket!r} (expected one of {', '.join(BUCKETS)})")
+        if not self.start < self.end:
+            raise ValueError(f"empty date range: {self.start} to {self.end} (the end is exclusive)")
+        for name in ("topics", "sources", "source_countries", "countries", "languages"):
+            # Lists would make the Filter unhashable (and uncacheable); accept them, store tuples.
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "query", self.query.strip())
+
+    def replace(self, **changes: object) -> Filter:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    def universe(self) -> Filter:
+        """The articles a share is taken of: same dates, outlets, outlet countries and languages, any
+        content (topics, mentioned countries and keyword query dropped)."""
+        return self.replace(topics=(), countries=(), query="")
+
+    def previous(self) -> Filter:
+        """The same filter over the period of equal length just before this one."""
+        length = self.end - self.start
+        return self.replace(start=self.start - length, end=self.start)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line on the Compare chart: a topic or an ad-hoc query (exactly one of them)."""
+
+    name: str
+    topic: str | None = None
+    query: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.topic is None) == (self.query is None):
+            raise ValueError("a Series is either a topic or a query")
+
+
+def bucket_starts(flt: Filter) -> list[date]:
+    """The first day of every bucket that overlaps the filter's range, in order."""
+    out = []
+    b = bucket_start(flt.start, flt.bucket)
+    while b < flt.end:
+        out.append(b)
+        b = bucket_end(b, flt.bucket)
+    return out
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join('?' for _ in values)})"
+
+
+def where_clause(flt: Filter, alias: str = "a", *, extra_query: str | None = None) -> tuple[str, list[object]]:
+    """A predicate over `articles {alias}` for the filter, and its parameters in order.
+
+    `extra_query` is one more keyword query that must also match (the Compare page's ad-hoc series).
+    The date range comes first: it is the condition that discards most rows cheaply.
+    """
+    if not alias.isidentifier():
+        raise ValueError(f"not a plain SQL identifier: {alias!r}")
+    a = alias
+    parts = [f"{a}.published_at >= ?", f"{a}.published_at < ?"]
+    params: list[object] = [utc_midnight(flt.start), utc_midnight(flt.end)]
+    for column, values in (("source", flt.sources), ("source_country", flt.source_countries),
+                           ("language", flt.languages)):
+        if values:
+            parts.append(_in(f"{a}.{column}", values))
+            params.extend(values)
+    if flt.topics:
+        # Placeholders only: the topic ids themselves are bound below.
+        parts.append(f"{a}.id IN (SELECT article_id FROM article_topics WHERE {_in('topic', flt.topics)})")  # noqa: S608
+        params.extend(flt.topics)
+    if flt.countries:
+        parts.append(f"{a}.id IN (SELECT article_id FROM article_countries WHERE {_in('country', flt.countries)})")  # noqa: S608
+        params.extend(flt.countries)
+    for text in (flt.query, extra_query):
+        if text:
+            sql, qparams = to_sql(parse_query(text), a)
+            parts.append(f"({sql})")
+            params.extend(qparams)
+    return " AND ".join(parts), params
