@@ -23,7 +23,6 @@ from ingest.query.nodes import And, Field, Near, Node, Not, Or, Term
 from ingest.query.pymatch import MatchDoc, Matcher, compile_matcher
 from ingest.query.sql import tree_to_sql
 from ingest.query.syntax import FIELDS, MAX_NEAR, MAX_QUERY_CHARS, MAX_TERMS, parse_tree
-from ingest.text import normalize, pad
 
 __all__ = [
     "FIELDS",
@@ -40,9 +39,7 @@ __all__ = [
     "Or",
     "Query",
     "Term",
-    "article_text_norms",
     "describe",
-    "make_match_doc",
     "matches",
     "parse_query",
     "query_hash",
@@ -92,30 +89,3 @@ def describe(q: Query) -> str:
     """The canonical form, e.g. `(gaza OR غزه) AND NOT hamas AND "united nations"`; parses back to an
     equal Query."""
     return describe_tree(q.root)
-
-
-def article_text_norms(title: str, summary: str) -> tuple[str, str]:
-    """(text_norm, title_norm) of an article, as stored and as the matcher expects them."""
-    t = normalize(title)
-    return f" {t} | {normalize(summary)} ", pad(t)
-
-
-def make_match_doc(
-    title: str,
-    summary: str,
-    *,
-    countries: frozenset[str] | set[str] = frozenset(),
-    source: str = "",
-    source_country: str = "",
-    language: str = "",
-) -> MatchDoc:
-    """A MatchDoc from an article's raw fields (normalising text and outlet name)."""
-    text_norm, title_norm = article_text_norms(title, summary)
-    return MatchDoc(
-        text_norm=text_norm,
-        title_norm=title_norm,
-        countries=frozenset(c.upper() for c in countries),
-        source_norm=normalize(source),
-        source_country=source_country.upper(),
-        language=language.lower(),
-    )
