@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -221,8 +222,7 @@ class _Attempt:
         self.req, self.options, self.pool, self.now, self.limiter = req, options, pool, now, limiter
         self.allow_private = private_hosts_allowed(options)
         self.url = req.url
-        self.started = time.monotonic()
-        self.deadline = self.started + options.total_timeout_s
+        self.started = self.deadline = 0.0  # the clock starts in run(), on the worker thread
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -232,6 +232,8 @@ class _Attempt:
         return FetchResult(self.req.url, self.url, outcome, elapsed_s=elapsed, **fields)  # type: ignore[arg-type]
 
     def run(self) -> FetchResult:
+        self.started = time.monotonic()
+        self.deadline = self.started + self.options.total_timeout_s
         watchdog = Watchdog(self.options.total_timeout_s)
         try:
             with watchdog:
@@ -274,8 +276,19 @@ class _Attempt:
             self.url = location
         raise _Stop("too_many_redirects", f"more than {self.options.max_redirects} redirects")
 
-    def _slot(self) -> _HostSlot:
-        return _HostSlot(self)
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        """Holds the per-host semaphore of the current hop's host (only inside fetch_many)."""
+        if self.limiter is None:
+            yield
+            return
+        host = _host_of(self.url)
+        if not self.limiter.acquire(host, max(0.0, self.remaining())):
+            raise _Stop("timeout", f"no free connection to {host} before the deadline")
+        try:
+            yield
+        finally:
+            self.limiter.release(host)
 
     def _open(self) -> urllib3.BaseHTTPResponse:
         remaining = self.remaining()
@@ -358,27 +371,6 @@ class _Attempt:
             raise
         resp.release_conn()
         return bytes(body)
-
-
-class _HostSlot:
-    """Holds the attempt's per-host semaphore for one hop (only inside fetch_many)."""
-
-    def __init__(self, attempt: _Attempt) -> None:
-        self.attempt = attempt
-        self.host = _host_of(attempt.url)
-        self.held = False
-
-    def __enter__(self) -> None:
-        limiter = self.attempt.limiter
-        if limiter is None:
-            return
-        if not limiter.acquire(self.host, max(0.0, self.attempt.remaining())):
-            raise _Stop("timeout", f"no free connection to {self.host} before the deadline")
-        self.held = True
-
-    def __exit__(self, *exc: object) -> None:
-        if self.held and self.attempt.limiter is not None:
-            self.attempt.limiter.release(self.host)
 
 
 def _with_moved(result: FetchResult, url: str) -> FetchResult:

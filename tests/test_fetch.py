@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import brotli
 import pytest
@@ -238,14 +242,15 @@ class RawServer:
     """A loopback TCP server that answers each connection with a script, for what http.server cannot do
     (dribbled headers, bodies without Content-Length, lying lengths)."""
 
-    def __init__(self, script: Callable[[socket.socket], None]) -> None:
+    def __init__(self, script: Callable[[socket.socket], None], tls: ssl.SSLContext | None = None) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._script = script
+        self._tls = tls
         self.port = self._listener.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
 
     def url(self, path: str = "/feed") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{'https' if self._tls else 'http'}://127.0.0.1:{self.port}{path}"
 
     def _accept(self) -> None:
         while True:
@@ -256,6 +261,12 @@ class RawServer:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
+        if self._tls is not None:
+            try:
+                conn = self._tls.wrap_socket(conn, server_side=True)
+            except (OSError, ssl.SSLError):
+                conn.close()
+                return  # the client refused our certificate
         with conn:
             request = b""
             while b"\r\n\r\n" not in request:
@@ -273,11 +284,11 @@ class RawServer:
 
 
 @pytest.fixture
-def raw_server() -> Iterator[Callable[[Callable[[socket.socket], None]], RawServer]]:
+def raw_server() -> Iterator[Callable[..., RawServer]]:
     servers: list[RawServer] = []
 
-    def start(script: Callable[[socket.socket], None]) -> RawServer:
-        servers.append(RawServer(script))
+    def start(script: Callable[[socket.socket], None], tls: ssl.SSLContext | None = None) -> RawServer:
+        servers.append(RawServer(script, tls))
         return servers[-1]
 
     yield start
@@ -331,6 +342,68 @@ def test_fetch_feed_truncated_body_is_network_error(raw_server) -> None:  # type
     result = fetch(raw_server(short).url())
     assert result.outcome == "network_error"
     assert result.error == "the connection closed before the whole body arrived"
+
+
+# --- HTTPS --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> Path:
+    """A throwaway self-signed certificate for 127.0.0.1 (key and certificate in one PEM file)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    pem = tmp_path / "server.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", str(pem), "-out", str(tmp_path / "cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    pem.write_text(pem.read_text() + (tmp_path / "cert.pem").read_text())
+    return pem
+
+
+def tls_context(pem: Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(pem)
+    return context
+
+
+def answer(body: bytes, drip_s: float = 0.0) -> Callable[[socket.socket], None]:
+    def script(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                     + f"Content-Length: {len(body)}\r\n\r\n".encode())
+        for i in range(0, len(body), 1 if drip_s else len(body)):
+            conn.sendall(body[i : i + (1 if drip_s else len(body))])
+            time.sleep(drip_s)
+
+    return script
+
+
+def test_fetch_feed_https_refuses_untrusted_certificate(raw_server, certificate: Path) -> None:  # type: ignore[no-untyped-def]
+    result = fetch(raw_server(answer(RSS), tls_context(certificate)).url())
+    assert result.outcome == "network_error"
+    assert (result.error or "").startswith("TLS certificate rejected")
+
+
+def trusting_pool(certificate: Path):  # type: ignore[no-untyped-def]
+    pool = make_pool(OPTS)
+    pool.connection_pool_kw["ca_certs"] = str(certificate)
+    return pool
+
+
+def test_fetch_feed_https_with_trusted_certificate(raw_server, certificate: Path) -> None:  # type: ignore[no-untyped-def]
+    url = raw_server(answer(RSS), tls_context(certificate)).url()
+    result = fetch_feed(FetchRequest(url), OPTS, pool=trusting_pool(certificate))
+    assert (result.outcome, result.body, result.content_type) == ("ok", RSS, "application/rss+xml")
+
+
+def test_fetch_feed_https_dripping_body_times_out(raw_server, certificate: Path) -> None:  # type: ignore[no-untyped-def]
+    url = raw_server(answer(RSS, drip_s=0.2), tls_context(certificate)).url()
+    started = time.monotonic()
+    result = fetch_feed(FetchRequest(url), OPTS, pool=trusting_pool(certificate))
+    assert result.outcome == "timeout"
+    assert time.monotonic() - started < 2.0
 
 
 # --- size limits and content encodings ------------------------------------------------------------
