@@ -193,7 +193,10 @@ def _seed_articles() -> tuple[tuple[str, str], tuple[str, str]]:
 @pytest.mark.skipif(not SEED.exists(), reason="the shared seed document is not beside the repository")
 def test_default_topics_tag_the_seed_articles() -> None:
     countries = pytest.importorskip("ingest.countries", reason="ingest.countries (the gazetteer matcher) is not in the tree yet")
-    matcher = countries.default_matcher()
+    try:
+        matcher = countries.default_matcher()
+    except ConfigError as e:  # the gazetteer data file is generated separately from the module
+        pytest.skip(f"the gazetteer cannot be loaded yet: {e}")
     topics = load_topics(DEFAULT_TOPICS)
     (title1, body1), (title2, body2) = _seed_articles()
     doc1 = doc(title1, body1, frozenset(matcher.find(f"{title1}\n{body1}")))
