@@ -260,6 +260,8 @@ _NUMERIC = {
     "n": lambda r: str(r.randrange(40, 900, 10)),
     "few": lambda r: str(r.randrange(4, 10)),
     "years": lambda r: str(r.randrange(2, 6)),
+    "price": lambda r: str(r.randrange(58, 86)),
+    "kbpd": lambda r: str(r.choice((137, 137, 411, 548))),
     "bp": lambda r: str(r.choice((25, 25, 50, 75))),
     "score": lambda r: f"{r.randrange(1, 5)}-{r.randrange(0, 2)}",
     "mag": lambda r: f"{r.uniform(5.0, 7.4):.1f}",

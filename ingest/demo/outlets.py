@@ -30,17 +30,18 @@ class Outlet:
 
 
 # Editorial leans by home country. Values multiply the base share of a story kind.
-_ARAB_GULF = {"gaza-mediation": 1.5, "iran-nuclear": 1.3, "red-sea-shipping": 1.4, "sudan-conflict": 1.2}
+_ARAB_GULF = {"gaza-mediation": 1.5, "iran-nuclear": 1.3, "red-sea-shipping": 1.4, "sudan-conflict": 1.2,
+              "oil-opec": 1.8, "syria-transition": 1.3}
 _EGYPT = {"gaza-mediation": 1.7, "egypt-us-relations": 2.5, "libya-political-process": 1.6,
           "sudan-conflict": 1.6, "red-sea-shipping": 1.3}
-_LEVANT = {"gaza-mediation": 1.5, "iran-nuclear": 1.2}
+_LEVANT = {"gaza-mediation": 1.5, "iran-nuclear": 1.2, "lebanon-israel": 2.5, "syria-transition": 2.0}
 _IRAQ = {"iran-nuclear": 1.8, "gaza-mediation": 1.2}
-_RUSSIA = {"us-russia-relations": 2.6, "ukraine-war": 2.4, "gaza-mediation": 0.8}
-_TURKEY = {"ukraine-war": 1.4, "libya-political-process": 1.5, "gaza-mediation": 1.2}
+_RUSSIA = {"us-russia-relations": 2.6, "ukraine-war": 2.4, "gaza-mediation": 0.8, "oil-opec": 1.4}
+_TURKEY = {"ukraine-war": 1.4, "libya-political-process": 1.5, "gaza-mediation": 1.2, "syria-transition": 2.0}
 _US = {"us-russia-relations": 1.6, "iran-nuclear": 1.5, "ukraine-war": 1.5, "egypt-us-relations": 1.3}
 _EUROPE = {"ukraine-war": 1.7, "libya-political-process": 1.3, "us-russia-relations": 1.2}
 _BUSINESS = {"economy": 2.6, "markets": 3.0, "sport": 0.2, "culture": 0.4, "weather": 0.5,
-             "red-sea-shipping": 1.8, "politics": 0.5}
+             "red-sea-shipping": 1.8, "politics": 0.5, "oil-opec": 3.0}
 
 OUTLETS: tuple[Outlet, ...] = (
     # The Egyptian site the two seed articles come from (real name, real text, nothing else).

@@ -20,6 +20,9 @@ TOPIC_KINDS: tuple[str, ...] = (
     "libya-political-process",
     "red-sea-shipping",
     "egypt-us-relations",
+    "syria-transition",
+    "lebanon-israel",
+    "oil-opec",
 )
 BASELINE_KINDS: tuple[str, ...] = ("economy", "markets", "politics", "sport", "weather", "culture", "world")
 KINDS: tuple[str, ...] = (*TOPIC_KINDS, *BASELINE_KINDS)
@@ -35,6 +38,9 @@ BASE_SHARE: dict[str, float] = {
     "libya-political-process": 0.007,
     "red-sea-shipping": 0.006,
     "egypt-us-relations": 0.006,
+    "syria-transition": 0.012,
+    "lebanon-israel": 0.014,
+    "oil-opec": 0.014,
     "economy": 0.2,
     "markets": 0.08,
     "politics": 0.19,
@@ -93,6 +99,15 @@ EVENTS: tuple[Event, ...] = (
     Event("egypt-us-relations", 0.22, 4.0, 3.0, "visit"),
     Event("egypt-us-relations", 0.66, 2.0, 3.0, "visit"),
     Event("egypt-us-relations", 0.78, 3.0, 3.0, "aid"),
+    # Syria: sanctions relief, then a parliament and a constitution.
+    Event("syria-transition", 0.33, 3.0, 4.0, "sanctions"),
+    Event("syria-transition", 0.62, 3.0, 4.0, "politics"),
+    # Lebanon–Israel: two flare-ups along the border.
+    Event("lebanon-israel", 0.20, 3.0, 3.0, "strikes"),
+    Event("lebanon-israel", 0.52, 2.5, 3.0, "strikes"),
+    # Oil: OPEC+ meetings.
+    Event("oil-opec", 0.27, 3.0, 2.0, "opec"),
+    Event("oil-opec", 0.61, 2.5, 2.0, "opec"),
 )
 
 

@@ -43,7 +43,7 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     },
     "us-russia-relations": {
         "general": (
-            ("Kremlin says contacts with Washington continue 'at working level'", "Kremlin spokesman Dmitry Peskov said contacts between Moscow and Washington continued at working level."),
+            ("Kremlin says contacts with Washington continue 'at working level'", "Kremlin spokesman Dmitry Peskov said talks between Moscow and Washington continued at working level."),
             ("US extends sanctions on Russian energy firms", "The US Treasury extended sanctions on several Russian energy companies, drawing a sharp response from Moscow."),
             ("Lavrov criticises US sanctions policy", "Russian Foreign Minister Sergei Lavrov said US sanctions against Russia had failed and harmed global markets."),
             ("Russia and US swap detained citizens", "Russia and the United States exchanged detained citizens in a deal brokered by {broker}, officials said."),
@@ -72,7 +72,7 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         "general": (
             ("Ukraine reports overnight drone attack on {ua_city}", "Ukraine's air force said it shot down most of the drones Russia launched overnight at {ua_city}."),
             ("Russian forces claim capture of village in eastern Ukraine", "Russia's defence ministry said its forces had taken a village in the Donetsk region; Kyiv did not confirm."),
-            ("EU agrees new aid package for Ukraine", "European Union ministers agreed a new financial package for Ukraine worth {bn} billion euros."),
+            ("EU agrees new aid package for Ukraine", "European Union ministers agreed a new package for Ukraine worth {bn} billion euros to help it withstand Russian attacks."),
             ("Zelensky urges allies to speed up air defence deliveries", "Ukrainian President Volodymyr Zelensky urged allies to speed up deliveries of air defence systems."),
             ("Power cuts across Ukraine after strikes on energy grid", "Ukrainian authorities announced rolling power cuts after Russian strikes damaged energy infrastructure."),
         ),
@@ -82,9 +82,9 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("Russia launches largest missile barrage on Ukraine in weeks", "Russia fired dozens of missiles and drones at Ukrainian cities overnight, Kyiv said."),
         ),
         "diplomacy": (
-            ("Kyiv wary as Moscow and Washington prepare talks", "Ukrainian officials said no decision on Ukraine could be taken without Kyiv as Russia and the US prepared a meeting."),
+            ("Kyiv wary as Moscow and Washington prepare talks", "Ukrainian officials said no decision on the war in Ukraine could be taken without Kyiv as Russia and the US prepared a meeting."),
             ("Zelensky: Ukraine must have a seat at any talks", "Volodymyr Zelensky said Ukraine must take part in any negotiations on ending the war with Russia."),
-            ("Europeans seek role in Ukraine diplomacy", "European leaders said they wanted a role in any talks on Ukraine after Moscow and Washington announced plans to meet."),
+            ("Europeans seek role in Ukraine diplomacy", "European leaders said they wanted a role in any talks on ending the war in Ukraine after Moscow and Washington announced plans to meet."),
         ),
     },
     "iran-nuclear": {
@@ -124,7 +124,7 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     "libya-political-process": {
         "general": (
             ("UN envoy briefs Security Council on Libya", "The UN envoy for Libya told the Security Council that rival institutions must agree a path to elections."),
-            ("Libya's rival governments trade accusations over central bank", "Tripoli and the eastern-based authorities traded accusations over control of the Central Bank of Libya."),
+            ("Libya's rival governments trade accusations over central bank", "The Tripoli government and the eastern-based authorities traded accusations over control of the Central Bank of Libya."),
         ),
         "process": (
             ("UN unveils roadmap for Libya elections", "The UN mission in Libya presented a roadmap towards presidential and parliamentary elections."),
@@ -159,6 +159,46 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         "aid": (
             ("US approves military aid package for Egypt", "The US State Department approved a military aid package for Egypt worth {bn} billion dollars."),
             ("Egypt welcomes US decision on aid", "Cairo welcomed a US decision to release aid to Egypt, citing the strength of bilateral relations."),
+        ),
+    },
+    "syria-transition": {
+        "general": (
+            ("Syria's interim government announces reconstruction fund", "Syria's interim government announced a fund to finance reconstruction in areas damaged by the war."),
+            ("Damascus and SDF hold talks on integrating forces", "Officials in Damascus and the SDF held talks on merging the Kurdish-led forces into the Syrian state."),
+            ("Refugees' return: {n} families go back to Syria in a week", "About {n} refugee families returned to Syria in the past week, the UN refugee agency said, as the transition continues."),
+        ),
+        "sanctions": (
+            ("EU eases sanctions on Syria to support transition", "The European Union eased sanctions on Syria's banking and energy sectors to support the country's political transition."),
+            ("US lifts key sanctions on Syria", "Washington lifted key sanctions on Syria, a step the interim authorities in Damascus said would speed reconstruction."),
+            ("Syrian foreign minister Shaibani welcomes sanctions relief", "Asaad al-Shaibani said the easing of sanctions would help Syria's transition and reconstruction."),
+        ),
+        "politics": (
+            ("Syria names committee to draft new constitution", "Syria's interim president Ahmed al-Sharaa named a committee to draft a permanent constitution."),
+            ("Syria sets date for first parliament under transition", "Syrian authorities set a date for selecting members of a transitional parliament."),
+        ),
+    },
+    "lebanon-israel": {
+        "general": (
+            ("Israeli drone strike hits car in south Lebanon", "An Israeli drone strike hit a car in south Lebanon, Lebanese state media reported."),
+            ("Lebanese army deploys more troops south of the Litani", "The Lebanese army said it had deployed additional troops in the south under the ceasefire with Israel."),
+            ("Ceasefire monitoring committee meets in Naqoura", "The committee monitoring the ceasefire between Israel and Lebanon met in Naqoura."),
+        ),
+        "strikes": (
+            ("Israel strikes Hezbollah sites in south Lebanon", "Israeli warplanes struck what Israel said were Hezbollah sites in south Lebanon."),
+            ("Lebanon says Israeli strikes violate ceasefire", "Lebanon's government said a new wave of Israeli strikes violated the ceasefire and called on the monitoring committee to act."),
+            ("Hezbollah and Israel trade fire across the border", "Hezbollah and Israel exchanged fire across the Lebanese border, the most serious flare-up in weeks."),
+        ),
+    },
+    "oil-opec": {
+        "general": (
+            ("Oil prices edge {updown} on demand worries", "Brent crude futures moved {updown} {pct}% as investors weighed the outlook for demand."),
+            ("Brent crude steadies near {price} dollars a barrel", "Brent crude steadied near {price} dollars a barrel after a volatile week."),
+            ("Aramco keeps official selling prices for Asia unchanged", "Saudi Aramco kept its official selling prices for Asian buyers unchanged for next month."),
+        ),
+        "opec": (
+            ("OPEC+ agrees to raise output from next month", "OPEC+ agreed to raise oil production by {kbpd} thousand barrels per day from next month."),
+            ("OPEC+ ministers meet to review production policy", "OPEC+ ministers met online to review oil production policy amid weak prices."),
+            ("Oil falls after OPEC+ output decision", "Oil prices fell {pct}% after OPEC+ decided to keep increasing production."),
         ),
     },
     "economy": {
