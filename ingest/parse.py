@@ -33,6 +33,12 @@ from ingest.models import Entry, ParsedFeed
 _DOCTYPE_SUBSET = re.compile(r"""(<!DOCTYPE\b[^\[>]*)\[(?:[^\]"']|"[^"]*"|'[^']*')*\]""", re.IGNORECASE)
 _ENTITY_DECL = re.compile(r"""<!ENTITY\b(?:[^>"']|"[^"]*"|'[^']*')*>?""", re.IGNORECASE)
 _ENTITY_WORD = re.compile(r"<!ENTITY", re.IGNORECASE)
+# Numeric character references that make feedparser raise instead of parse (beyond U+10FFFF,
+# surrogates, NUL). The pattern only pre-selects candidates (long numbers, the surrogate block) so the
+# common, valid "&#1575;" costs no Python callback; `_fix_char_ref` decides.
+_SUSPECT_CHAR_REF = re.compile(
+    r"&#(?:0*(?P<dec>\d{7,}|5[5-7]\d{3}|0)|[xX]0*(?P<hex>[0-9A-Fa-f]{6,}|[dD][89a-fA-F][0-9A-Fa-f]{2}|0))(?![0-9A-Fa-f])"
+)
 _ROOT_ELEMENT = re.compile(r"<([A-Za-z_][\w.:\-]*)")
 _PROLOG_JUNK = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s)*", re.DOTALL | re.IGNORECASE)
 
@@ -51,7 +57,7 @@ def parse_feed(body: bytes, *, content_type: str | None, url: str, now: datetime
     if not body or not body.strip():
         return ParsedFeed(kind="empty", error="the response body is empty")
     decoded = decode_body(body, content_type)
-    text = neutralise_entities(decoded.text)
+    text = neutralise_char_refs(neutralise_entities(decoded.text))
     if not text.strip():
         return ParsedFeed(kind="empty", error="the response body is blank")
     mime = (content_type or "").split(";")[0].strip().lower() or "application/xml"
@@ -69,7 +75,7 @@ def parse_feed(body: bytes, *, content_type: str | None, url: str, now: datetime
         raise ParseError(f"the feed parser failed: {type(e).__name__}: {str(e)[:200]}") from e
     bozo = _bozo_message(result)
     if not result.get("version"):
-        return ParsedFeed(kind="not_a_feed", error=describe_non_feed(text), bozo=bozo)
+        return ParsedFeed(kind="not_a_feed", error=describe_non_feed(text, body), bozo=bozo)
     channel = result.get("feed") or {}
     entries = [_entry(item, url, now) for item in result.get("entries") or ()]
     return ParsedFeed(
@@ -94,9 +100,28 @@ def neutralise_entities(text: str) -> str:
     return _ENTITY_WORD.sub("", text)
 
 
-def describe_non_feed(text: str) -> str:
+def neutralise_char_refs(text: str) -> str:
+    """`text` with character references to code points that cannot exist replaced by U+FFFD."""
+    if "&#" not in text:
+        return text
+    return _SUSPECT_CHAR_REF.sub(_fix_char_ref, text)
+
+
+def _fix_char_ref(m: re.Match[str]) -> str:
+    dec, hexa = m.group("dec"), m.group("hex")
+    value = int(dec) if dec is not None else int(hexa, 16)
+    if value == 0 or value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return "&#xFFFD"
+    return m.group(0)
+
+
+def describe_non_feed(text: str, body: bytes = b"") -> str:
     """A short description of what a body that is not a feed looks like, for the run report."""
+    if body.startswith(b"\x1f\x8b"):
+        return "gzip-compressed data that was not decompressed, not a feed"
     head = text[:2000].lstrip().lstrip("\ufeff")
+    if "\x00" in head[:512]:
+        return "binary data, not a feed"
     lowered = head.lower()
     if head.startswith(("{", "[")):
         if "jsonfeed.org" in lowered:
