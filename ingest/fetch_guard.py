@@ -243,8 +243,9 @@ _RULES: list[tuple[Any, str, Any]] = [
     (urllib3.exceptions.NameResolutionError, "network_error", "could not resolve host"),
     (socket.gaierror, "network_error", "could not resolve host"),
     (ConnectionRefusedError, "network_error", "connection refused"),
-    (ConnectionResetError, "network_error", "connection reset by the server"),
+    # RemoteDisconnected is a ConnectionResetError too: the more precise words first.
     (http.client.RemoteDisconnected, "network_error", "the server closed the connection without answering"),
+    (ConnectionResetError, "network_error", "connection reset by the server"),
     (ssl.SSLError, "network_error", _tls_message),
     (urllib3.exceptions.SSLError, "network_error", "TLS handshake failed"),
     (_is_timeout, "timeout", "the server stopped answering"),

@@ -6,6 +6,7 @@ import gzip
 import shutil
 import socket
 import ssl
+import struct
 import subprocess
 import threading
 import time
@@ -342,6 +343,32 @@ def test_fetch_feed_truncated_body_is_network_error(raw_server) -> None:  # type
     result = fetch(raw_server(short).url())
     assert result.outcome == "network_error"
     assert result.error == "the connection closed before the whole body arrived"
+
+
+def hang_up(conn: socket.socket) -> None:
+    pass  # closes without a word
+
+
+def reset(conn: socket.socket) -> None:
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close sends RST
+
+
+def not_http(conn: socket.socket) -> None:
+    conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+
+
+@pytest.mark.parametrize(
+    ("script", "message"),
+    [
+        (hang_up, "the server closed the connection without answering"),
+        (reset, "connection reset by the server"),
+        (not_http, "the server's answer is not valid HTTP"),
+    ],
+    ids=["hang-up", "reset", "not-http"],
+)
+def test_fetch_feed_broken_servers_give_short_messages(raw_server, script, message: str) -> None:  # type: ignore[no-untyped-def]
+    result = fetch(raw_server(script).url())
+    assert (result.outcome, result.error) == ("network_error", message)
 
 
 # --- HTTPS --------------------------------------------------------------------------------------------
