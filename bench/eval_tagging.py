@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.errors import ConfigError
 from ingest.query import MatchDoc
 from ingest.tagging import searchable_text
 from ingest.topics import DEFAULT_TOPICS, Topic, load_topics, tag_topics
@@ -198,6 +199,14 @@ def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _per_code(outcomes: Sequence[Outcome]) -> list[tuple[str, Score]]:
+    scores: dict[str, Score] = {}
+    for o in outcomes:
+        for code in o.item.countries | o.countries:
+            scores.setdefault(code, Score()).add(code in o.item.countries, code in o.countries)
+    return sorted(scores.items())
+
+
 def format_report(report: EvalReport, items: Sequence[EvalItem]) -> str:
     """The printed report: score tables, then misses and false hits."""
     n_lang = {lang: sum(1 for i in items if i.lang == lang) for lang in LANGUAGES}
@@ -218,6 +227,8 @@ def format_report(report: EvalReport, items: Sequence[EvalItem]) -> str:
     lines += ["", f"Topic false hits (tagged, not labelled): {len(extras)}"]
     lines += [f"  {tid:<{width}}  {o.item.id:<12} {_short(o.item.title)}" for tid, o in extras]
     if report.countries:
+        lines += ["", "Countries with errors (all languages)  code: tp fp fn"]
+        lines += [f"  {code}: {s.tp:>3} {s.fp:>2} {s.fn:>2}" for code, s in _per_code(report.outcomes) if s.fp or s.fn]
         wrong = [o for o in report.outcomes if o.countries != o.item.countries]
         lines += ["", f"Country errors: {len(wrong)} items"]
         for o in wrong:
@@ -238,7 +249,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     topics = load_topics(args.topics)
     items = load_eval_set(args.eval_set, [t.id for t in topics])
-    finder = None if args.gold_countries else default_country_finder()
+    try:
+        finder = None if args.gold_countries else default_country_finder()
+    except (ImportError, ConfigError) as e:
+        print(f"cannot load the country matcher ({e}); run with --gold-countries to score the topics alone",
+              file=sys.stderr)
+        return 2
     report = evaluate(items, topics, finder)
     print(f"topics: {args.topics}   set: {args.eval_set}   countries: "
           + ("labelled (--gold-countries)" if finder is None else "ingest.countries"))
