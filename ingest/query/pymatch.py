@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingest.query.nodes import And, Field, Near, Node, Not, Term
+from ingest.query.nodes import Field, Near, Node, Not, Or, Term
 from ingest.query.plans import TextTest, near_test, term_test
 
 
@@ -96,25 +96,48 @@ def compile_matcher(node: Node) -> Matcher:
     if isinstance(node, Not):
         inner = compile_matcher(node.child)
         return lambda d: not inner(d)
+    if isinstance(node, Or):
+        return _any_of(node)
     parts = [compile_matcher(c) for c in sorted(node.children, key=_cost)]
-    if isinstance(node, And):
-        if len(parts) == 2:
-            a, b = parts
-            return lambda d: a(d) and b(d)
-
-        def all_of(d: MatchDoc) -> bool:
-            for p in parts:
-                if not p(d):
-                    return False
-            return True
-
-        return all_of
     if len(parts) == 2:
         a, b = parts
-        return lambda d: a(d) or b(d)
+        return lambda d: a(d) and b(d)
+
+    def all_of(d: MatchDoc) -> bool:
+        for p in parts:
+            if not p(d):
+                return False
+        return True
+
+    return all_of
+
+
+def _any_of(node: Or) -> Matcher:
+    """An OR. Topics are mostly long OR lists of words, so the plain terms on each column are tested
+    in one loop over (needle, regex) pairs instead of one closure call per term."""
+    loops: dict[str, list[tuple[str, Callable[[str], object] | None]]] = {"text_norm": [], "title_norm": []}
+    others: list[Matcher] = []
+    for child in sorted(node.children, key=_cost):
+        if isinstance(child, Term):
+            test = term_test(child)
+            rx = re.compile(test.pattern).search if test.pattern is not None else None
+            loops[test.column].append((test.needles[0][0], rx))
+        else:
+            others.append(compile_matcher(child))
+    in_text, in_title = tuple(loops["text_norm"]), tuple(loops["title_norm"])
 
     def any_of(d: MatchDoc) -> bool:
-        for p in parts:
+        if in_text:
+            text = d.text_norm
+            for needle, search in in_text:
+                if needle in text and (search is None or search(text) is not None):
+                    return True
+        if in_title:
+            text = d.title_norm
+            for needle, search in in_title:
+                if needle in text and (search is None or search(text) is not None):
+                    return True
+        for p in others:
             if p(d):
                 return True
         return False
