@@ -30,19 +30,18 @@ _BLOCK_TAGS = (
     "img|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul|iframe|video|audio|source"
 )
 _BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK_TAGS})\b[^<>]*>", re.IGNORECASE)
-# Any other tag, comment, CDATA marker, doctype or processing instruction. A tag must start with a
+# Any other tag, comment, CDATA opener, doctype or processing instruction. A tag must start with a
 # letter (or / ! ?) so that prose such as "3 < 5" is left alone.
-_ANY_TAG = re.compile(r"<!--.*?(?:-->|$)|<!\[CDATA\[|\]\]>|</?[A-Za-z][^<>]*>|<[!?][^<>]*>", re.DOTALL)
+_ANY_TAG = re.compile(r"<!--.*?(?:-->|$)|<!\[CDATA\[|</?[A-Za-z][^<>]*>|<[!?][^<>]*>", re.DOTALL)
 # A tag cut off by the end of the input (we cap raw input before stripping).
 _OPEN_TAG_AT_END = re.compile(r"<[A-Za-z/!?][^<>]*$")
 # An entity still present after one round of decoding: the feed escaped its text twice.
 _LEFTOVER_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
-# C0/C1 control characters and DEL: line breaks and tabs become spaces, the rest vanish (they break
-# terminals, CSV exports and PDF rendering). Lone surrogates cannot be encoded to UTF-8 by the store.
-_CONTROL = {c: None for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))}
-_CONTROL.update({0x09: " ", 0x0A: " ", 0x0D: " ", 0x0B: " ", 0x0C: " ", 0x85: " "})
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# C0/C1 control characters and DEL vanish (they break terminals, CSV exports and PDF rendering);
+# the ones str.split() treats as whitespace (tab, line breaks, NEL) become spaces below instead.
+# Lone surrogates go too: they cannot be encoded to UTF-8 by the store.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 
 # Raw HTML longer than this many times the output cap is cut before stripping: a summary never needs
 # more, and a 1 MB content:encoded should not cost more than a short one.
@@ -73,9 +72,8 @@ def html_to_text(raw: str | None) -> str:
     else:
         if "<" in text:
             text = _strip_tags(text)
-    text = text.translate(_CONTROL)
-    if _SURROGATE.search(text):
-        text = _SURROGATE.sub("", text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
     return " ".join(text.split())
 
 

@@ -190,6 +190,7 @@ def test_parse_feed_turns_a_parser_crash_into_parse_error(monkeypatch: pytest.Mo
         pytest.param("windows-1256-labelled.xml", None, id="1256-declared"),
         pytest.param("windows-1256-labelled.xml", "text/xml; charset=windows-1256", id="1256-header"),
         pytest.param("windows-1256-labelled.xml", "text/xml; charset=ISO-8859-1", id="1256-header-says-latin1"),
+        pytest.param("windows-1256-labelled.xml", 'text/xml; charset="utf-8"', id="1256-header-says-utf8"),
         pytest.param("windows-1256-unlabelled.xml", None, id="1256-unlabelled"),
         pytest.param("windows-1256-unlabelled.xml", "application/rss+xml", id="1256-header-without-charset"),
         pytest.param("iso-8859-6.xml", None, id="8859-6-declared"),
