@@ -353,7 +353,7 @@ class _Attempt:
             while True:
                 remaining = self.remaining()
                 if remaining <= 0:
-                    raise _Stop("timeout", self._timeout_message(), resp.status)
+                    raise _Stop("timeout", self._timeout_message())
                 sock = _socket_of(resp)
                 if sock is not None:
                     sock.settimeout(remaining)  # no single read may outlive the deadline

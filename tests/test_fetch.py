@@ -312,8 +312,7 @@ def test_fetch_feed_never_answering_server_times_out(feed_server: FeedServer) ->
 def test_fetch_feed_dripping_body_times_out_at_total_deadline(feed_server: FeedServer) -> None:
     # One byte every 0.2 s keeps any per-read timeout happy; only the total deadline stops it.
     result, took = timed_fetch(feed_server.add("/feed", Response(200, RSS, drip_s=0.2)))
-    assert result.outcome == "timeout"
-    assert result.body is None
+    assert (result.outcome, result.body, result.status) == ("timeout", None, None)
     assert 1.4 <= took < 2.0
 
 
@@ -642,3 +641,13 @@ def test_fetch_many_isolates_each_feed(feed_server: FeedServer) -> None:
     outcomes = {req.url: result.outcome for req, result in fetch_many(
         [FetchRequest(good), FetchRequest(gone), FetchRequest("javascript:x")], OPTS)}
     assert outcomes == {good: "ok", gone: "gone", "javascript:x": "bad_url"}
+
+
+def test_fetch_many_stopped_early_leaves_nothing_running(feed_server: FeedServer) -> None:
+    url = feed_server.add("/feed", Response(200, RSS))
+    results = fetch_many([FetchRequest(f"{url}?n={i}") for i in range(40)], FetchOptions(allow_private_hosts=True))
+    first = next(results)
+    results.close()  # e.g. the user interrupted the run
+    assert first[1].outcome == "ok"
+    assert len(feed_server.hits("/feed")) < 40  # the rest were never started
+    assert list(fetch_many([], OPTS)) == []
