@@ -94,6 +94,8 @@ def w(*tokens: str, prefix: bool = False, title: bool = False) -> Term:
         pytest.param('"rock and roll"', w("rock", "and", "roll"), id="operator-word-inside-phrase"),
         pytest.param("gaza – rafah", And((w("gaza"), w("rafah"))), id="punctuation-between-words-ignored"),
         pytest.param("10:30", w("10", "30"), id="digits-before-colon-not-a-field"),
+        pytest.param("gaza\u00a0rafah", And((w("gaza"), w("rafah"))), id="no-break-space-separates-words"),
+        pytest.param('"أو"', w("او"), id="quoted-arabic-or-is-searched"),
     ],
 )
 def test_parse_query_builds_the_expected_tree(query: str, tree: object) -> None:
@@ -128,6 +130,8 @@ TOO_MANY = " ".join(f"w{i}" for i in range(65))
         pytest.param("gaza or rafah", 5, "write operators in capitals: OR", id="lower-or"),
         pytest.param("gaza Not hamas", 5, "write operators in capitals: NOT", id="mixed-case-not"),
         pytest.param("gaza near/5 rafah", 5, "write operators in capitals: NEAR/5", id="lower-near"),
+        pytest.param("غزة أو رفح", 4, "write operators in capitals: OR", id="arabic-or"),
+        pytest.param("غزة و رفح", 4, "write operators in capitals: AND", id="detached-arabic-and"),
         pytest.param("a NEAR b", 2, "NEAR needs a distance from 1 to 50", id="near-without-distance"),
         pytest.param("a NEAR/0 b", 2, "NEAR needs a distance from 1 to 50", id="near-zero"),
         pytest.param("a NEAR/51 b", 2, "NEAR needs a distance from 1 to 50", id="near-too-far"),

@@ -12,7 +12,7 @@ Grammar (precedence NOT > NEAR > AND > OR; implicit AND between neighbouring ter
 Decisions worth knowing (also in the README's query section):
 - Operators are recognised in capitals only. The words and / or / not / near in any other case are
   refused unless quoted: nobody searches for "and", and silently treating `gaza or rafah` as three
-  required words would give wrong numbers.
+  required words would give wrong numbers. The same goes for a detached Arabic أو ("or") or و ("and").
 - A query (and each side of an OR) must look for something: `-hamas` alone, or `gaza OR -hamas`,
   would match almost every article, so it is refused.
 - Unquoted words made only of punctuation (`&`, `–`, `;`) are ignored, except a lone `-`, `&`/`&&`,
@@ -37,8 +37,11 @@ FIELDS = ("country", "sourcecountry", "lang", "source", "title")
 _FIELD_HINT = "valid fields are " + ", ".join(f"{f}:" for f in FIELDS)
 _FIELD_RE = re.compile(r"[A-Za-z]+:")
 _NEAR_RE = re.compile(r"near(?:/(.*))?", re.IGNORECASE | re.DOTALL)
-_STOP = ' \t\r\n\f\v()"'  # characters that end an unquoted word
+_BRACKETS_AND_QUOTE = '()"'  # with any whitespace (a pasted no-break space too), these end a word
 _LOOKALIKE_OPERATORS = {"&": "AND", "&&": "AND", "|": "OR", "||": "OR", "!": "NOT"}
+# Arabic "or" and a detached "and": typed between terms they mean an operator; searched as words they
+# would quietly find nothing.
+_ARABIC_OPERATORS = {"او": "OR", "و": "AND"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def _read_quoted(q: str, i: int) -> tuple[str, int]:
 
 def _read_word(q: str, i: int) -> tuple[str, int]:
     j = i
-    while j < len(q) and q[j] not in _STOP:
+    while j < len(q) and q[j] not in _BRACKETS_AND_QUOTE and not q[j].isspace():
         j += 1
     return q[i:j], j
 
@@ -135,8 +138,11 @@ def _word_token(q: str, raw: str, pos: int) -> _Tok:
         raise QueryError(f"write {_LOOKALIKE_OPERATORS[raw]} instead of {raw}", pos, q)
     if raw == "-":
         raise QueryError("a minus sign must touch the word it excludes, as in -hamas", pos, q)
-    if "*" not in raw and not normalize(raw):
+    norm = normalize(raw)
+    if "*" not in raw and not norm:
         return _Tok("SKIP", pos)  # punctuation between words, e.g. an en dash pasted from a headline
+    if norm in _ARABIC_OPERATORS:
+        return _refuse_lowercase_operator(q, _ARABIC_OPERATORS[norm], pos)
     return _Tok("WORD", pos, raw)
 
 
