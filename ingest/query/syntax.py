@@ -9,7 +9,7 @@ Grammar (precedence NOT > NEAR > AND > OR; implicit AND between neighbouring ter
     unary   := "NOT" unary | "-" primary | primary
     primary := word | "phrase" | field:value | "(" or ")"
 
-Decisions worth knowing (also in the README's query section):
+Decisions worth knowing (users meet them as error messages, so each message says what to do):
 - Operators are recognised in capitals only. The words and / or / not / near in any other case are
   refused unless quoted: nobody searches for "and", and silently treating `gaza or rafah` as three
   required words would give wrong numbers. The same goes for a detached Arabic أو ("or") or و ("and").
