@@ -390,3 +390,23 @@ def test_parse_feed_summary_is_capped() -> None:
 def test_parse_feed_tracking_parameters_are_removed_from_links() -> None:
     feed = parse(fixture("rss20-arabic.xml"), RSS_TYPE, "https://www.alsharq-today.example/rss")
     assert feed.entries[0].link == "https://www.alsharq-today.example/world/2025/04/01/riyadh-talks"
+
+
+def test_parse_feed_truncated_bodies_never_raise_anything_but_parse_error() -> None:
+    # Downloads cut short are common; every prefix of every fixture must come back as a result.
+    failures = []
+    for path in sorted(FEEDS.iterdir()):
+        if path.name.endswith(".json"):
+            continue
+        body = path.read_bytes()
+        for cut in range(0, len(body), max(1, len(body) // 25)):
+            try:
+                feed = parse(body[:cut], RSS_TYPE)
+            except ParseError:
+                continue
+            except Exception as e:
+                failures.append(f"{path.name}[:{cut}]: {e!r}")
+                continue
+            if feed.kind == "feed":
+                assert all(len(e.title) <= 500 for e in feed.entries)
+    assert not failures, "\n".join(failures)
