@@ -158,7 +158,9 @@ def process_result(con, run_id: int, feed: FeedConfig, state: FeedState, result:
                    topics: Sequence[Topic], matcher: CountryMatcher, rng: random.Random) -> FeedOutcome:
     """Turn one fetch result into stored articles and the feed's new state. Raises only StoreError."""
     started = time.monotonic()
-    status = str(result.status) if result.status is not None else result.outcome
+    # The HTTP status says what happened for answers; for a body cut off or a loop, the outcome does.
+    answered = result.outcome in ("ok", "not_modified", "http_error", "gone", "rate_limited")
+    status = str(result.status) if answered and result.status is not None else result.outcome
     outcome, error, parsed_count = result.outcome, result.error, None
     articles = topics_df = countries_df = None
     body_hash = None
