@@ -1,0 +1,81 @@
+"""Static chart images for the PDF and HTML reports: matplotlib → SVG bytes, no browser, no st.* calls.
+
+SVG keeps charts sharp in print and is embedded as a data: URI. Text is drawn as paths (no font
+reference leaves the file) and the output is made deterministic (fixed id salt, no date), so the
+same report gives the same image bytes. Labels are English and numeric: Arabic names are in the
+surrounding HTML text, where the browser or WeasyPrint lays them out.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")  # before any other matplotlib import: no display on servers and in cron
+
+from matplotlib.figure import Figure  # noqa: E402
+
+PREVIOUS_COLOR = "#BBBBBB"
+INK = "#333333"
+_FONT = ["Noto Sans", "DejaVu Sans", "Noto Sans Arabic"]
+
+
+def _svg(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "marsad", "svg.fonttype": "path"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "Marsad"}, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _style(fig: Figure) -> None:
+    for ax in fig.axes:
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.spines[["left", "bottom"]].set_color("#999999")
+        ax.tick_params(colors=INK, labelsize=8)
+        ax.grid(axis="y" if ax.get_xlabel() != "articles" else "x", color="#E5E5E5", linewidth=0.6)
+        ax.set_axisbelow(True)
+
+
+def daily_chart(days: Sequence[date], this_week: Sequence[int], previous_week: Sequence[int], color: str) -> bytes:
+    """Grouped bars: articles per day this week (topic colour) next to the same weekday a week before (grey)."""
+    with matplotlib.rc_context({"font.family": _FONT}):
+        fig = Figure(figsize=(6.6, 1.9))
+        ax = fig.add_subplot()
+        xs = range(len(days))
+        width = 0.4
+        ax.bar([x - width / 2 for x in xs], previous_week, width, color=PREVIOUS_COLOR, label="previous week")
+        bars = ax.bar([x + width / 2 for x in xs], this_week, width, color=color, label="this week")
+        ax.bar_label(bars, labels=[str(v) if v else "" for v in this_week], fontsize=7, color=INK, padding=1)
+        ax.set_xticks(list(xs), [f"{d:%a} {d.day} {d:%b}" for d in days])
+        ax.set_ylabel("articles", fontsize=8, color=INK)
+        top = max([*this_week, *previous_week, 1])
+        ax.set_ylim(0, top * 1.2)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.legend(fontsize=7, frameon=False, loc="upper left", ncols=2, bbox_to_anchor=(0, 1.18))
+        _style(fig)
+        return _svg(fig)
+
+
+def topics_chart(labels: Sequence[str], this_week: Sequence[int], previous_week: Sequence[int],
+                 colors: Sequence[str]) -> bytes:
+    """Horizontal bars per topic: this week (topic colour) over last week (grey), largest first as given."""
+    with matplotlib.rc_context({"font.family": _FONT}):
+        height = 0.45 + 0.32 * max(1, len(labels))
+        fig = Figure(figsize=(6.6, height))
+        ax = fig.add_subplot()
+        ys = list(range(len(labels)))[::-1]
+        bar = 0.38
+        ax.barh([y - bar / 2 for y in ys], previous_week, bar, color=PREVIOUS_COLOR, label="previous week")
+        bars = ax.barh([y + bar / 2 for y in ys], this_week, bar, color=list(colors), label="this week")
+        ax.bar_label(bars, labels=[str(v) for v in this_week], fontsize=7, color=INK, padding=2)
+        ax.set_yticks(ys, list(labels))
+        ax.set_xlabel("articles", fontsize=8, color=INK)
+        ax.set_xlim(0, max([*this_week, *previous_week, 1]) * 1.15)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(fontsize=7, frameon=False, loc="lower right")
+        _style(fig)
+        return _svg(fig)
+
