@@ -112,6 +112,8 @@ def _replay(corpus: Corpus, db_path: Path, say: Progress, started: float) -> Dem
     from ingest.fetch import FetchOptions
     from ingest.pipeline import run_once
     from ingest.store import open_writer, publish_snapshot
+    from ingest.store.retag import retag
+    from ingest.topics import load_topics
 
     building = db_path.with_name(f".{db_path.stem}.building{db_path.suffix or '.duckdb'}")
     for leftover in (building, Path(f"{building}.wal")):
@@ -137,10 +139,13 @@ def _replay(corpus: Corpus, db_path: Path, say: Progress, started: float) -> Dem
             polls += len(run.outcomes)
             not_modified += run.feeds_not_modified
             failed += run.feeds_failed
-            failing = f" · {run.feeds_failed} feed failing" if run.feeds_failed else ""
+            failing = f" · {run.feeds_failed} feed(s) failing" if run.feeds_failed else ""
             say(f"week {week + 1}/{corpus.weeks} ({now:%Y-%m-%d}) · {stored:,} articles so far{failing}")
     con = open_writer(building)
     try:
+        # Recompute every topic over the finished database in one pass, so the demo's tags never depend
+        # on how each weekly run treated the tags of earlier weeks.
+        retag(con, load_topics(), corpus.end)
         publish_snapshot(con, db_path)  # readers switch to the new demo first …
     finally:
         con.close()

@@ -149,7 +149,7 @@ def _section(item: DemoItem) -> str:
     return _SECTION_NAMES[language].get(item.kind, default)
 
 
-def items_for_poll(items: Sequence[DemoItem], now: datetime, *, days: int = 7, carry: int = 5) -> list[DemoItem]:
+def items_for_poll(items: Sequence[DemoItem], now: datetime, *, days: int = 7, carry: int = 2) -> list[DemoItem]:
     """What an outlet's feed lists when polled at `now`: the last `days` days' items plus the
     `carry` items before them (real feeds overlap from one poll to the next)."""
     since = now - timedelta(days=days)

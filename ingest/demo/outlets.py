@@ -55,7 +55,7 @@ OUTLETS: tuple[Outlet, ...] = (
            date_style="iso_offset", utc_offset_h=3, lean=_RUSSIA),
     Outlet("gulf-daily-wire", "Gulf Daily Wire", "QA", "en", 46, "gulfdailywire.example", ("rss",),
            date_style="rfc_offset", utc_offset_h=3, lean=_ARAB_GULF),
-    Outlet("nile-gazette", "Nile Gazette", "EG", "en", 34, "en.nilegazette.example", ("rss", "atom"),
+    Outlet("nile-gazette", "Nile Gazette", "EG", "en", 34, "en.nilegazette.example", ("rss",),
            date_style="rfc_offset", utc_offset_h=2, lean=_EGYPT),
     Outlet("sawt-riyadh", "صوت الرياض", "SA", "ar", 52, "sawtriyadh.example", date_style="rfc_offset",
            utc_offset_h=3, lean=_ARAB_GULF),
