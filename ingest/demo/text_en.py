@@ -12,7 +12,7 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         "general": (
             ("{mediators} push to revive Gaza ceasefire talks", "{mediators} are stepping up contacts with both sides to restart negotiations on a ceasefire in Gaza, diplomatic sources said."),
             ("Gaza truce: mediators weigh new proposal on prisoner exchange", "Mediators in {venue} are studying amended proposals on a phased prisoner and hostage exchange as part of a Gaza ceasefire deal."),
-            ("{eg_official} discusses Gaza ceasefire efforts with {partner}", "{eg_official} discussed efforts to reach a ceasefire in Gaza and scale up humanitarian aid in a call with {partner}."),
+            ("{eg_official} discusses Gaza truce efforts with {partner}", "{eg_official} discussed efforts to reach a ceasefire deal in Gaza and scale up humanitarian aid in a call with {partner}."),
             ("Aid agencies urge mediators to secure lasting Gaza ceasefire", "UN agencies called on Egyptian, Qatari and US mediators to secure a durable ceasefire so aid can reach Gaza at scale."),
             ("Qatar says Gaza mediation 'at a sensitive stage'", "A Qatari foreign ministry spokesman said Gaza ceasefire mediation with Egypt and the United States had reached a sensitive stage."),
             ("Rafah crossing: Egypt ready to expand aid flow once Gaza truce holds", "Egyptian officials said convoys through the Rafah crossing could double once a ceasefire in Gaza takes hold."),
@@ -57,7 +57,7 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("Markets rally on hopes of US-Russia thaw", "The rouble firmed and oil eased after Lavrov said Moscow and Washington were preparing a meeting to settle differences."),
             ("Analysis: what a US-Russia meeting could change", "Lavrov's announcement of a planned meeting between Moscow and Washington raised hopes of a thaw; analysts say sanctions and Ukraine will dominate."),
             ("Lavrov says dialogue with Washington is 'the best path'", "Russian Foreign Minister Sergei Lavrov said direct dialogue with the United States was the best way to settle outstanding issues."),
-            ("State Department ready to engage as Moscow signals talks", "The US State Department said it was ready to take part in dialogue with Russia, welcoming Lavrov's comments on a meeting."),
+            ("State Department ready to engage as Moscow signals talks", "The US State Department said it was ready for dialogue with Russia, welcoming Lavrov's comments on a meeting."),
             ("{partner} welcomes planned Russia-US meeting", "{partner} welcomed the announcement that Moscow and Washington were preparing a meeting to ease tensions."),
         ),
         "meeting": (
