@@ -40,6 +40,7 @@ PAGES = {
                          url_path="countries"),
     "articles": st.Page("app_pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"),
     "feeds": st.Page("app_pages/feeds.py", title="Feeds", icon=":material/rss_feed:", url_path="feeds"),
+    "reports": st.Page("app_pages/reports.py", title="Reports", icon=":material/summarize:", url_path="reports"),
 }
 
 

@@ -1,0 +1,64 @@
+"""Reports: pick a week, topics, time zone and format; build the weekly report and download it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from dashboard import context, data
+from dashboard.report import FORMATS, MEDIA_TYPES, ReportWeek, build_report, render, report_file_name
+
+# Time zones offered (any IANA name works from the command line); UTC first, as the default.
+ZONES = ("UTC", "Africa/Cairo", "Asia/Riyadh", "Asia/Qatar", "Asia/Dubai", "Asia/Beirut", "Asia/Amman",
+         "Asia/Baghdad", "Africa/Tripoli", "Africa/Khartoum", "Africa/Casablanca", "Europe/London", "Europe/Paris",
+         "America/New_York")
+FORMAT_LABELS = {"pdf": "PDF (print)", "html": "HTML (one file, opens offline)", "xlsx": "Excel (tables and charts)",
+                 "csv": "CSV (article list)"}
+_RESULT = "report_result"  # session state: (choice, file name, bytes, summary line) of the last build
+
+ctx = context.current()
+st.title("Weekly reports")
+st.caption("One ISO week, Monday to Sunday, with the numbers the dashboard shows for the same week and topics. "
+           "For a weekly email, schedule `python -m dashboard report --week … --out …` with cron.")
+
+left, right = st.columns(2)
+tz = right.selectbox("Time zone (which Monday–Sunday)", ZONES, key="report_tz")
+current = ReportWeek.containing(datetime.now(ZoneInfo(tz)).date(), tz)
+# Week labels as options (not objects), so that changing the time zone keeps the chosen week.
+weeks = {w.label: w for w in (ReportWeek.containing(current.start - timedelta(weeks=i), tz) for i in range(26))}
+label = left.selectbox(
+    "Week", list(weeks), index=1, key="report_week",
+    format_func=lambda w: f"{w} · {weeks[w].span()}" + (" (in progress)" if w == current.label else ""),
+)
+week = weeks[label]
+names = ctx.topic_names
+chosen = st.multiselect("Topics (none chosen: every topic)", list(names), format_func=lambda t: names.get(t, t),
+                        default=[t for t in ctx.view.state.topics if t in names], key="report_topics")
+fmt = st.radio("Format", FORMATS, format_func=FORMAT_LABELS.__getitem__, horizontal=True, key="report_format")
+
+choice = (str(data.db_path()), week.label, tz, tuple(chosen), fmt)
+if st.button("Build report", type="primary", icon=":material/description:", key="report_build"):
+    bar = st.progress(0.0, text="Starting")
+    report = build_report(data.db_path(), week, chosen,
+                          progress=lambda f, msg: bar.progress(min(f, 1.0) * 0.7, text=msg))
+    bar.progress(0.75, text=f"Writing the {fmt.upper()} file")
+    payload = render(report, fmt)
+    bar.progress(1.0, text="Ready")
+    s = report.summary
+    line = (f"{s.articles:,} articles on {len(report.topics)} topic(s) in {week.label} "
+            f"(previous week {s.previous:,}); {len(report.feeds_failing)} feed(s) failing that week; "
+            f"fingerprint {report.fingerprint.short}.")
+    if report.empty:
+        line = f"No articles on these topics in {week.label}: the report says so. " + line
+    st.session_state[_RESULT] = (choice, report_file_name(report, fmt), payload, line)
+
+result = st.session_state.get(_RESULT)
+if result and result[0] == choice:
+    _, file_name, payload, line = result
+    st.success(line, icon=":material/task_alt:")
+    st.download_button(f"Download {file_name}", payload, file_name=file_name, mime=MEDIA_TYPES[fmt],
+                       icon=":material/download:", key="report_download", on_click="ignore", type="primary")
+else:
+    st.info("Choose the week, topics and format, then build the report.", icon=":material/info:")
