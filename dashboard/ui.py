@@ -16,12 +16,13 @@ import streamlit as st
 
 from ingest.config import countries
 
-# Containers whose key starts with "rtl-" get Streamlit's class "st-key-rtl-…": right-to-left text.
+# Containers whose key starts with "rtl-" get Streamlit's class "st-key-rtl-…": right-to-left text, right-aligned
+# (Streamlit's Markdown blocks set text-align: left themselves, hence the element selectors).
 _CSS = """
 <style>
-[class*="st-key-rtl-"] { direction: rtl; text-align: right; }
-[class*="st-key-rtl-"] [data-testid="stCaptionContainer"] { direction: rtl; }
-[class*="st-key-card-"] p { margin-bottom: 0.15rem; }
+[class*="st-key-rtl-"] { direction: rtl; }
+[class*="st-key-rtl-"] div, [class*="st-key-rtl-"] p { text-align: right; }
+[class*="st-key-card-"] p { margin-bottom: 0.1rem; }
 </style>
 """
 

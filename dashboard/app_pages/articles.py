@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import context, data, filters, ui
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 EXPORT_LIMIT = 10_000
 
 ctx = context.current()
@@ -66,9 +66,10 @@ def topic_names(ids: list[str]) -> str:
 as_list, as_table = st.tabs(["List", "Table"])
 with as_list:
     for i, row in enumerate(df.itertuples(index=False)):
+        # Only the feed's own words change direction; Marsad's metadata line stays left-to-right.
         direction = "rtl" if ui.is_rtl(row.title, row.language) else "ltr"
-        with st.container(key=f"{direction}-card-{i}", border=True):
-            st.markdown(f"**{ui.md_link(row.title, row.url)}**")
+        with st.container(key=f"card-{i}", border=True):
+            st.container(key=f"{direction}-title-{i}").markdown(f"**{ui.md_link(row.title, row.url)}**")
             meta = [f"{row.published_at:%Y-%m-%d %H:%M} UTC" + (" (date estimated)" if row.date_estimated else ""),
                     row.source, ui.country_name(row.source_country), row.language]
             if row.topics:
@@ -78,7 +79,8 @@ with as_list:
             st.caption(" · ".join(ui.md(m) for m in meta))
             if row.snippet:
                 hit = f" **{ui.md(row.snippet_hit)}** " if row.snippet_hit else " "
-                st.markdown((ui.md(row.snippet_before) + hit + ui.md(row.snippet_after)).strip())
+                text = (ui.md(row.snippet_before) + hit + ui.md(row.snippet_after)).strip()
+                st.container(key=f"{direction}-snippet-{i}").markdown(text)
 
 
 def table(frame: pd.DataFrame) -> pd.DataFrame:

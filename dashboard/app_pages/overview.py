@@ -28,15 +28,15 @@ else:
 k = data.kpis(flt)
 days = flt.days
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Articles", f"{k.articles:,}", delta=None if k.change is None else f"{k.change:+.0%}",
+c1.metric("Articles", f"{k.articles:,}", delta=None if k.change is None else f"{k.change:+.0%}", delta_color="off",
           help=f"Articles matching the filters from {flt.start} to {flt.end - timedelta(days=1)} (UTC, inclusive). The change compares with the {days} days before: {k.previous_articles:,} articles.",
           border=True)
 c2.metric("Previous period", f"{k.previous_articles:,}", help=f"The same filters over the {days} days before.",
           border=True)
 c3.metric("Active sources", f"{k.active_sources:,}", help="Outlets with at least one matching article.", border=True)
-c4.metric("Top topic", ctx.topic_label(k.top_topic) if k.top_topic else "—",
-          delta=f"{k.top_topic_articles:,} articles" if k.top_topic else None, delta_color="off",
-          help="The topic with the most matching articles.", border=True)
+c4.metric("Top topic", f"{k.top_topic_articles:,}" if k.top_topic else "—",
+          delta=ctx.topic_label(k.top_topic) if k.top_topic else None, delta_color="off", delta_arrow="off",
+          help="The topic with the most matching articles, and how many.", border=True)
 
 st.subheader("Coverage over time by topic")
 topics = [t for t in ctx.topics if t in ctx.options.topics] or list(ctx.options.topics)

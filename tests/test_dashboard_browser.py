@@ -1,0 +1,157 @@
+"""The dashboard in a real browser: `streamlit run` on a free port, Chromium driven by Playwright.
+
+Every page is opened, the test waits until its charts (or tables) are drawn, checks that no error
+or exception element is shown, and saves a full-page screenshot to docs/screenshots/<page>.png (the
+README shows them). Needs Debian's chromium at /usr/bin/chromium; skipped without it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.httpserver import FeedServer
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# page → what shows that it has finished drawing. Overview is the default page, served at "/".
+PAGES = {
+    "overview": ".js-plotly-plot .main-svg",
+    "compare": ".js-plotly-plot .main-svg",
+    "sources": ".js-plotly-plot .main-svg",
+    "countries": ".js-plotly-plot .main-svg",
+    "articles": '[class*="st-key-rtl-title-"]',
+    "feeds": '[data-testid="stDataFrame"]',
+}
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                                                     "(apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve_dashboard(db_path: Path) -> Iterator[str]:
+    """`streamlit run dashboard/app.py` against `db_path`; yields its base URL, stops it afterwards."""
+    port = _free_port()
+    env = {**os.environ, "MARSAD_DB": str(db_path), "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                raise RuntimeError(f"streamlit did not start:\n{out}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    from tests.seeded import build_seeded_db
+
+    server = FeedServer().start()
+    try:
+        path = tmp_path_factory.mktemp("browser") / "marsad.duckdb"
+        build_seeded_db(path, server)
+        yield path
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(seeded_db: Path) -> Iterator[str]:
+    with serve_dashboard(seeded_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+WIDTH = 1400
+# Streamlit scrolls inside its main section, so a "full page" screenshot of the window would stop at
+# the first screen: the window is made as tall as the content instead.
+_CONTENT_HEIGHT = """() => Math.max(...['stMainBlockContainer', 'stSidebarContent']
+    .map(id => document.querySelector(`[data-testid="${id}"]`))
+    .filter(Boolean).map(el => el.scrollHeight)) + 140"""
+
+
+def capture(browser: object, base: str, name: str, ready: str, shots: Path) -> list[str]:
+    """Open one page, wait for `ready`, screenshot it; returns the texts of any error elements."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": 900}, device_scale_factor=1)  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/{'' if name == 'overview' else name}", wait_until="domcontentloaded")
+        page.wait_for_selector(ready, timeout=45_000)
+        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+        page.set_viewport_size({"width": WIDTH, "height": min(int(page.evaluate(_CONTENT_HEIGHT)), 6000)})
+        page.wait_for_timeout(1000)  # plotly redraws for the new size
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"{name}.png"))
+        return [e.inner_text() for e in page.query_selector_all(ERRORS)]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page_path", list(PAGES))
+def test_page_draws_without_errors_and_is_captured(browser, dashboard_url: str, page_path: str) -> None:  # type: ignore[no-untyped-def]
+    errors = capture(browser, dashboard_url, page_path, PAGES[page_path], SHOTS)
+    assert errors == []
+    assert (SHOTS / f"{page_path}.png").stat().st_size > 10_000
+
+
+def test_a_view_in_the_url_is_restored(browser, dashboard_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{dashboard_url}/?r=7d&b=day&n=1", wait_until="domcontentloaded")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=45_000)
+        assert page.get_by_text("Last 7 days").count() >= 1
+        # The app writes its state back: the link in the address bar still describes this view.
+        page.wait_for_function("() => window.location.search.includes('b=day')", timeout=10_000)
+        assert "n=1" in page.url and "r=7d" in page.url
+    finally:
+        context.close()
