@@ -294,11 +294,12 @@ def _appendix(r: Report) -> str:
         + ("<p class=\"note\">Stored tags come from an earlier definition (retag pending).</p>" if t.stale else "")
         + "</div>"
         for t in r.topics)
-    feeds = _table(["Source", "Country", "Lang.", "Feed", "Attempts", "Failures this week"],
-                   [(_bidi(f.source), _t(f.source_country), _t(f.language), _t(f.url), fmt.number(f.attempts),
+    feeds = _table(["Source", "Country", "Lang.", "Feed", "Articles", "Fetches", "Failures this week"],
+                   [(_bidi(f.source), _t(f.source_country), _t(f.language), _t(f.url), fmt.number(f.articles),
+                     fmt.number(f.attempts),
                      _t(fmt.failing_period(f) + (f" — last error: {f.last_error}" if f.last_error else ""))
                      + (f" (disabled: {_t(f.disabled_reason or '')})" if not f.enabled else ""))
-                    for f in r.feeds], numeric=(4,))
+                    for f in r.feeds], numeric=(4, 5))
     return (f'<section class="appendix break"><h2>Method appendix</h2>{method}<h2>Topic definitions</h2>{topics}'
             f"<h2>Sources monitored</h2><p>{fmt.number(r.feeds_monitored)} feeds monitored, "
             f"{fmt.number(len(r.feeds_failing))} with failed fetches this week.</p>{feeds}</section>")

@@ -193,15 +193,15 @@ def _articles(ws: Worksheet, r: Report) -> None:
 
 def _feeds(ws: Worksheet, r: Report) -> None:
     rows = [(_text(f.source), _text(f.source_country), _text(f.language), _text(f.url), "yes" if f.enabled else "no",
-             f.attempts, f.failures,
+             f.articles, f.attempts, f.failures,
              f.first_failure.replace(tzinfo=None) if f.first_failure else None,
              f.last_failure.replace(tzinfo=None) if f.last_failure else None,
              _text(f.last_error or f.disabled_reason or "")) for f in r.feeds]
-    end = _table(ws, ["Source", "Country", "Language", "Feed", "Enabled", "Attempts", "Failures",
+    end = _table(ws, ["Source", "Country", "Language", "Feed", "Enabled", "Articles", "Fetches", "Failures",
                       "First failure (UTC)", "Last failure (UTC)", "Last error"], rows,
-                 [22, 8, 9, 50, 8, 9, 9, 18, 18, 60])
+                 [22, 8, 9, 50, 8, 9, 9, 9, 18, 18, 60])
     for rr in range(2, end):
-        for col in (8, 9):
+        for col in (9, 10):
             ws.cell(row=rr, column=col).number_format = "yyyy-mm-dd hh:mm"
 
 

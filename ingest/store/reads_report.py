@@ -108,11 +108,16 @@ class FeedWeek:
     first_failure: datetime | None  # UTC
     last_failure: datetime | None  # UTC
     last_error: str | None  # the last failure's outcome and message
+    articles: int  # articles first seen in this feed and published in the window
 
 
 def feeds_in_window(con: Connection, start_utc: datetime, end_utc: datetime) -> tuple[FeedWeek, ...]:
-    """The feeds known before `end_utc`, with their fetch attempts and failures in [start_utc, end_utc),
-    ordered by source then URL. A feed added after the window is not part of that week's monitoring."""
+    """The feeds monitored in [start_utc, end_utc): known before its end, or the first source of an
+    article published in it (a feed added later that brought that week's items). With their fetch
+    attempts and failures in the window and their articles published in it, by source then URL.
+
+    Reads the stored tables: call it outside local_time().
+    """
     placeholders = ", ".join("?" for _ in _SUCCESS)
     rows = con.execute(
         f"""
@@ -126,20 +131,23 @@ def feeds_in_window(con: Connection, start_utc: datetime, end_utc: datetime) -> 
                    max(started_at) FILTER (WHERE failed) AS last_failure,
                    arg_max(outcome || coalesce(' ' || CAST(http_status AS VARCHAR), '')
                            || coalesce(': ' || error, ''), started_at) FILTER (WHERE failed) AS last_error
-            FROM l GROUP BY 1)
+            FROM l GROUP BY 1),
+             art AS (
+            SELECT feed_url, count(*) AS articles FROM articles
+            WHERE published_at >= ? AND published_at < ? GROUP BY 1)
         SELECT f.url, f.source, f.source_country, coalesce(f.language, ''), f.enabled, f.disabled_reason,
                coalesce(agg.attempts, 0), coalesce(agg.failures, 0), agg.first_failure, agg.last_failure,
-               agg.last_error
-        FROM feeds f LEFT JOIN agg ON agg.feed_url = f.url
-        WHERE f.added_at < ?
+               agg.last_error, coalesce(art.articles, 0)
+        FROM feeds f LEFT JOIN agg ON agg.feed_url = f.url LEFT JOIN art ON art.feed_url = f.url
+        WHERE f.added_at < ? OR art.articles > 0
         ORDER BY f.source, f.url
         """,  # noqa: S608  (placeholders only)
-        [*_SUCCESS, start_utc, end_utc, end_utc],
+        [*_SUCCESS, start_utc, end_utc, start_utc, end_utc, end_utc],
     ).fetchall()
     return tuple(
         FeedWeek(str(url), str(source), str(country), str(lang), bool(enabled), reason, int(attempts),
-                 int(failures), first, last, error)
-        for url, source, country, lang, enabled, reason, attempts, failures, first, last, error in rows
+                 int(failures), first, last, error, int(articles))
+        for url, source, country, lang, enabled, reason, attempts, failures, first, last, error, articles in rows
     )
 
 
