@@ -194,3 +194,10 @@ def test_build_demo_rebuilds_for_other_settings(tmp_path: Path) -> None:
     assert not other.reused
     assert read_record(db).seed == 8  # type: ignore[union-attr]
     assert not build_demo(db, weeks=1, outlets=2, today=TODAY + timedelta(days=8), seed=8).reused
+
+
+def test_server_falls_back_to_a_free_port_when_its_port_is_taken(server: DemoFeedServer) -> None:
+    with DemoFeedServer(server.port) as second:
+        assert second.port != server.port
+        second.publish({"/a.xml": FeedDocument(b"<rss/>", "application/rss+xml", None)})
+        assert _get(second.url("/a.xml"))[0] == 200

@@ -24,12 +24,15 @@ from typing import TextIO
 
 from ingest.demo.corpus import GENERATOR_VERSION, Corpus, DemoItem, generate_corpus
 from ingest.demo.feedfiles import CONTENT_TYPES, items_for_poll, render_feed
+from ingest.demo.outlets import select_outlets
 from ingest.demo.server import DemoFeedServer, FeedDocument
 from ingest.models import FeedConfig
 
 Progress = Callable[[str], None]
 # A demo built within this many days is still current enough to reuse: its window ends at most a week ago.
 REUSE_DAYS = 7
+# The demo feeds' port when it is free, so the feed URLs stored in the demo database stay the same.
+DEMO_PORT = 8765
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ def build_demo(db_path: Path, *, seed: int = 7, weeks: int = 26, today: date | N
     if (not force and record is not None and record.matches(seed, weeks, outlets, today) and db_path.exists()
             and snapshot_path(db_path).exists()):
         say(f"demo database {db_path} is up to date (built for {record.today}); nothing to do")
-        return DemoReport(db_path, True, seed, weeks, outlets or 0, 0, 0, record.items_stored, 0, 0, 0,
+        return DemoReport(db_path, True, seed, weeks, len(select_outlets(outlets)), 0, 0, record.items_stored, 0, 0, 0,
                           time.monotonic() - started)
     corpus = generate_corpus(seed=seed, today=today, weeks=weeks, outlets=outlets)
     report = _replay(corpus, db_path, say, started)
@@ -123,7 +126,7 @@ def _replay(corpus: Corpus, db_path: Path, say: Progress, started: float) -> Dem
         by_outlet[item.outlet].append(item)
     options = FetchOptions(allow_private_hosts=True)
     stored = polls = not_modified = failed = 0
-    with DemoFeedServer() as server:
+    with DemoFeedServer(DEMO_PORT) as server:
         feeds = tuple(
             FeedConfig(url=server.url(f"/{o.key}/{fmt}.xml"), source=o.name, country=o.country, language=o.language,
                        tags=("demo",))

@@ -28,9 +28,12 @@ class FeedDocument:
 
 
 class DemoFeedServer:
-    """Serves `documents` (path → FeedDocument) on an ephemeral loopback port; counts answers by status."""
+    """Serves `documents` (path → FeedDocument) on a loopback port; counts answers by status.
 
-    def __init__(self) -> None:
+    `port` is tried first (so a rebuilt demo lists the same feed URLs); if it is taken, any free port.
+    """
+
+    def __init__(self, port: int = 0) -> None:
         self._documents: dict[str, FeedDocument] = {}
         self._failing: frozenset[str] = frozenset()
         self._lock = threading.Lock()
@@ -61,7 +64,10 @@ class DemoFeedServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the fetcher gave up; nothing to tell anyone
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        try:
+            self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        except OSError:
+            self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
         self.port = int(self._httpd.server_address[1])
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="marsad-demo-feeds", daemon=True)
