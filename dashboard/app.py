@@ -44,14 +44,17 @@ PAGES = {
 }
 
 
+BUSY = ("The database is busy: another program is holding it open (an ingest run writing without publishing "
+        "the readers' copy, or an analyst's session). Marsad retried for a few seconds; reload the page in a minute.")
+
+
 def run_page(page: StreamlitPage) -> None:
     """Run the page; whatever goes wrong is explained on the page, never shown as a traceback."""
     try:
         page.run()
     except StoreLockedError as e:
         log.warning("database busy: %s", e)
-        st.warning("The database is busy (an ingest run is writing to it). Marsad retried for a few seconds; "
-                   "reload the page in a minute.", icon=":material/hourglass_top:")
+        st.warning(BUSY, icon=":material/hourglass_top:")
     except QueryError as e:
         st.error(f"The keyword query could not be read: {e.describe()}", icon=":material/error:")
     except StoreError as e:
@@ -68,6 +71,9 @@ def run_page(page: StreamlitPage) -> None:
 def main() -> None:
     nav = st.navigation(list(PAGES.values()))
     status = data.status()
+    if status.state == "busy":
+        st.warning(BUSY, icon=":material/hourglass_top:")
+        return
     if status.state in ("missing", "error"):
         ui.first_run(status.message, str(data.db_path()))
         return

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from ingest.config import default_db_path
-from ingest.errors import ConfigError, StoreError
+from ingest.errors import ConfigError, StoreError, StoreLockedError
 from ingest.models import FeedConfig
 from ingest.store import data_version, readable_path, reader
 from ingest.store import reads as r
@@ -33,6 +33,8 @@ T = TypeVar("T")
 _FALLBACK_COLORS = ("#88CCEE", "#CC6677", "#DDCC77", "#117733", "#332288", "#AA4499", "#44AA99", "#999933",
                     "#882255", "#661100")
 ENTRIES = 64  # cached results per function: a few filters × a few data versions
+# A busy file is retried this many times (0.2 s, 0.4 s, … apart) before the page explains it.
+READ_ATTEMPTS = 5
 
 
 def db_path() -> Path:
@@ -41,7 +43,7 @@ def db_path() -> Path:
 
 @dataclass(frozen=True)
 class DbStatus:
-    """Whether there is something to show: "ok", "missing", "empty" or "error" (with a message)."""
+    """Whether there is something to show: "ok", "missing", "empty", "busy" or "error" (with a message)."""
 
     state: str
     message: str = ""
@@ -52,7 +54,7 @@ def _cached(fn: Callable[..., T]) -> Callable[..., T]:
 
     def run(path: str, version: str, *args: Any, **kwargs: Any) -> T:
         del version  # part of the cache key only
-        with reader(Path(path)) as con:
+        with reader(Path(path), attempts=READ_ATTEMPTS) as con:
             return fn(con, *args, **kwargs)
 
     # Streamlit names a cache after the function's qualified name: one cache per read, not one shared.
@@ -74,6 +76,9 @@ def status() -> DbStatus:
         return DbStatus("missing", f"There is no database at {path} yet.")
     try:
         fresh = freshness()
+    except StoreLockedError as e:
+        log.warning("database busy: %s", e)
+        return DbStatus("busy", str(e))
     except StoreError as e:
         log.warning("cannot read %s: %s", path, e)
         return DbStatus("error", str(e))
