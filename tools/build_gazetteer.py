@@ -177,7 +177,7 @@ def curated_rows(curated: dict) -> list[Row]:
             add(term, group["default"], ",".join(group["context"]), group.get("kind", "name"))
     for group in curated.get("multi", []):
         for term in group["terms"]:
-            add(term, ",".join(group["codes"]), "", group.get("kind", "name"))
+            add(term, ",".join(group["codes"]) or "-", "", group.get("kind", "name"))
     for terms in curated.get("exclude", {}).values():
         for term in terms:
             add(term, "-", "", "exclusion")
