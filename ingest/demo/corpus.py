@@ -262,6 +262,8 @@ _NUMERIC = {
     "years": lambda r: str(r.randrange(2, 6)),
     "price": lambda r: str(r.randrange(58, 86)),
     "kbpd": lambda r: str(r.choice((137, 137, 411, 548))),
+    "trucks": lambda r: str(r.randrange(100, 650, 50)),
+    "squad": lambda r: str(r.randrange(23, 29)),
     "bp": lambda r: str(r.choice((25, 25, 50, 75))),
     "score": lambda r: f"{r.randrange(1, 5)}-{r.randrange(0, 2)}",
     "mag": lambda r: f"{r.uniform(5.0, 7.4):.1f}",

@@ -11,11 +11,11 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     "gaza-mediation": {
         "general": (
             ("{mediators} push to revive Gaza ceasefire talks", "{mediators} are stepping up contacts with both sides to restart negotiations on a ceasefire in Gaza, diplomatic sources said."),
-            ("Gaza truce: mediators weigh new proposal on prisoner exchange", "Mediators in {venue} are studying amended proposals on a phased prisoner and hostage exchange as part of a Gaza ceasefire deal."),
+            ("Gaza truce: mediators in {venue} weigh new proposal on prisoner exchange", "Mediators in {venue} are studying amended proposals on a phased prisoner and hostage exchange as part of a Gaza ceasefire deal."),
             ("{eg_official} discusses Gaza truce efforts with {partner}", "{eg_official} discussed efforts to reach a ceasefire deal in Gaza and scale up humanitarian aid in a call with {partner}."),
             ("Aid agencies urge mediators to secure lasting Gaza ceasefire", "UN agencies called on Egyptian, Qatari and US mediators to secure a durable ceasefire so aid can reach Gaza at scale."),
-            ("Qatar says Gaza mediation 'at a sensitive stage'", "A Qatari foreign ministry spokesman said Gaza ceasefire mediation with Egypt and the United States had reached a sensitive stage."),
-            ("Rafah crossing: Egypt ready to expand aid flow once Gaza truce holds", "Egyptian officials said convoys through the Rafah crossing could double once a ceasefire in Gaza takes hold."),
+            ("{qa_speaker} says Gaza mediation 'at a sensitive stage'", "A Qatari foreign ministry spokesman said Gaza ceasefire mediation with Egypt and the United States had reached a sensitive stage."),
+            ("Rafah crossing: Egypt ready to send {trucks} aid trucks a day once Gaza truce holds", "Egyptian officials said convoys through the Rafah crossing could double once a ceasefire in Gaza takes hold."),
         ),
         "talks": (
             ("New round of Gaza ceasefire talks opens in {venue}", "Delegations arrived in {venue} for a new round of indirect talks on a Gaza ceasefire mediated by Egypt, Qatar and the United States."),
@@ -56,7 +56,7 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("White House 'open' to talks with Moscow after Lavrov remarks", "The White House said it was open to talks with Russia after Sergei Lavrov announced that a Russia-US meeting was being prepared."),
             ("Markets rally on hopes of US-Russia thaw", "The rouble firmed and oil eased after Lavrov said Moscow and Washington were preparing a meeting to settle differences."),
             ("Analysis: what a US-Russia meeting could change", "Lavrov's announcement of a planned meeting between Moscow and Washington raised hopes of a thaw; analysts say sanctions and Ukraine will dominate."),
-            ("Lavrov says dialogue with Washington is 'the best path'", "Russian Foreign Minister Sergei Lavrov said direct dialogue with the United States was the best way to settle outstanding issues."),
+            ("Lavrov says dialogue with Washington is 'the best path'", "Russian Foreign Minister Sergei Lavrov said direct talks with the United States were the best way to settle outstanding issues."),
             ("State Department ready to engage as Moscow signals talks", "The US State Department said it was ready for dialogue with Russia, welcoming Lavrov's comments on a meeting."),
             ("{partner} welcomes planned Russia-US meeting", "{partner} welcomed the announcement that Moscow and Washington were preparing a meeting to ease tensions."),
         ),
@@ -71,10 +71,10 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     "ukraine-war": {
         "general": (
             ("Ukraine reports overnight drone attack on {ua_city}", "Ukraine's air force said it shot down most of the drones Russia launched overnight at {ua_city}."),
-            ("Russian forces claim capture of village in eastern Ukraine", "Russia's defence ministry said its forces had taken a village in the Donetsk region; Kyiv did not confirm."),
-            ("EU agrees new aid package for Ukraine", "European Union ministers agreed a new package for Ukraine worth {bn} billion euros to help it withstand Russian attacks."),
-            ("Zelensky urges allies to speed up air defence deliveries", "Ukrainian President Volodymyr Zelensky urged allies to speed up deliveries of air defence systems."),
-            ("Power cuts across Ukraine after strikes on energy grid", "Ukrainian authorities announced rolling power cuts after Russian strikes damaged energy infrastructure."),
+            ("Russian forces claim capture of {ua_village} in eastern Ukraine", "Russia's defence ministry said its forces had taken the village of {ua_village} in the Donetsk region; Kyiv did not confirm."),
+            ("EU agrees {bn} billion euro aid package for Ukraine", "European Union ministers agreed a new package for Ukraine worth {bn} billion euros to help it withstand Russian attacks."),
+            ("Zelensky urges {ally} to speed up air defence deliveries", "Ukrainian President Volodymyr Zelensky urged {ally} to speed up deliveries of air defence systems."),
+            ("Power cuts in {ua_city} after strikes on Ukraine's energy grid", "Ukrainian authorities announced rolling power cuts after Russian strikes damaged energy infrastructure."),
         ),
         "fighting": (
             ("Heavy fighting reported near {ua_city}", "Heavy fighting was reported near {ua_city} as Russian forces pressed an offensive in eastern Ukraine."),
@@ -107,8 +107,8 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     },
     "sudan-conflict": {
         "general": (
-            ("UN warns of famine risk in Sudan's Darfur", "UN agencies warned that parts of Darfur faced famine as fighting between the Sudanese army and the RSF continued."),
-            ("Sudanese refugees cross into Chad in growing numbers", "Thousands of Sudanese refugees crossed into Chad this week, the UNHCR said."),
+            ("UN warns of famine risk in Sudan's {sd_region}", "UN agencies warned that parts of {sd_region} faced famine as fighting between the Sudanese army and the RSF continued."),
+            ("{n} Sudanese refugees cross into Chad in a week", "About {n} Sudanese refugees fleeing the war crossed into Chad this week, the UNHCR said."),
             ("Sudan army says it regained ground near Khartoum", "The Sudanese army said it had regained positions from the Rapid Support Forces north of Khartoum."),
         ),
         "fighting": (
@@ -118,7 +118,7 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         ),
         "talks": (
             ("Sudan's warring parties return to Jeddah talks", "Delegations of the Sudanese army and the RSF returned to talks in Jeddah mediated by Saudi Arabia and the US."),
-            ("Jeddah talks on Sudan agree humanitarian corridors", "Talks in Jeddah on the Sudan conflict produced an agreement on humanitarian corridors, mediators said."),
+            ("Jeddah talks on Sudan agree humanitarian corridors", "Talks in Jeddah on the war in Sudan produced an agreement on humanitarian corridors, mediators said."),
         ),
     },
     "libya-political-process": {
@@ -164,7 +164,7 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     "syria-transition": {
         "general": (
             ("Syria's interim government announces reconstruction fund", "Syria's interim government announced a fund to finance reconstruction in areas damaged by the war."),
-            ("Damascus and SDF hold talks on integrating forces", "Officials in Damascus and the SDF held talks on merging the Kurdish-led forces into the Syrian state."),
+            ("Damascus and SDF hold talks in {sy_venue} on integrating forces", "Officials in Damascus and the SDF held talks on merging the Kurdish-led forces into the Syrian state."),
             ("Refugees' return: {n} families go back to Syria in a week", "About {n} refugee families returned to Syria in the past week, the UN refugee agency said, as the transition continues."),
         ),
         "sanctions": (
@@ -180,7 +180,7 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     "lebanon-israel": {
         "general": (
             ("Israeli drone strike hits car in south Lebanon", "An Israeli drone strike hit a car in south Lebanon, Lebanese state media reported."),
-            ("Lebanese army deploys more troops south of the Litani", "The Lebanese army said it had deployed additional troops in the south under the ceasefire with Israel."),
+            ("Lebanese army deploys {n} more troops south of the Litani", "The Lebanese army said it had deployed additional troops in the south under the ceasefire with Israel."),
             ("Ceasefire monitoring committee meets in Naqoura", "The committee monitoring the ceasefire between Israel and Lebanon met in Naqoura."),
         ),
         "strikes": (
@@ -260,7 +260,7 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("Derby day: {club} edge {club2}", "{club} edged {club2} {score} in a tense derby."),
             ("Cup draw pairs {club} with {club2}", "The cup draw set up a meeting between {club} and {club2} in the next round."),
             ("Marathon in {capital} draws {n} runners", "More than {n} runners took part in the annual marathon in {capital}."),
-            ("National team names squad for qualifiers", "The national coach named a {few}-man squad for the coming World Cup qualifiers."),
+            ("{adj} national team names {squad}-man squad for qualifiers", "The {adj} national coach named a {squad}-man squad for the coming World Cup qualifiers."),
             ("{adj} swimmer sets national record", "A swimmer set a national record in the 200m freestyle at an international meet."),
         ),
     },
@@ -276,7 +276,7 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         "general": (
             ("{capital} book fair opens with {n} publishers", "The international book fair in {capital} opened with {n} publishers from {few} countries."),
             ("Film festival in {city} announces line-up", "The film festival in {city} announced {few} films in its official competition."),
-            ("Museum reopens after restoration", "The national museum in {capital} reopened after a {few}-year restoration."),
+            ("{capital} national museum reopens after {few}-year restoration", "The national museum in {capital} reopened after a {few}-year restoration."),
             ("Archaeologists unveil new finds", "Archaeologists presented finds from an excavation season near {city}."),
             ("Concert series returns to {capital}", "A summer concert series returns to {capital} with {few} evenings of performances."),
             ("Novelist wins regional fiction prize", "A debut novelist won a regional fiction prize for a book set in {city}."),
@@ -302,7 +302,6 @@ TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("Heatwave grips {far}", "Temperatures passed 40°C across much of {far}, prompting health warnings."),
             ("{far}'s prime minister survives confidence vote", "The prime minister of {far} survived a confidence vote in parliament by {few} votes."),
             ("Leaders of {far} and {far2} agree to boost trade", "The leaders of {far} and {far2} agreed to expand trade and investment ties at a meeting in {far2}."),
-            ("UN climate talks close with new finance pledge", "Countries at UN climate talks agreed a new pledge on climate finance."),
             ("China's exports up {pct_big}%, beating forecasts", "China's exports rose {pct_big}% from a year earlier, beating forecasts."),
             ("WHO reports rise in measles cases in {far}", "The World Health Organization reported a rise in measles cases in {far} and neighbouring countries."),
         ),
@@ -335,6 +334,11 @@ SLOTS: dict[str, tuple[str, ...]] = {
                      "thunderstorms"),
     "ministry": ("health ministry", "housing ministry", "transport ministry", "education ministry", "ministry of industry",
                  "ministry of social affairs", "ministry of tourism", "ministry of agriculture"),
+    "ua_village": ("Novoselivka", "Andriivka", "Torske", "Bilohorivka", "Myrne", "Zelene Pole"),
+    "ally": ("allies", "Germany", "the United States", "European allies", "Britain"),
+    "qa_speaker": ("Qatar", "Qatari foreign ministry", "Qatar's prime minister", "Doha"),
+    "sy_venue": ("Hasakah", "Aleppo", "Raqqa", "Damascus"),
+    "sd_region": ("Darfur", "North Darfur", "South Kordofan", "El Fasher"),
     "far": ("Indonesia", "Japan", "Chile", "Peru", "the Philippines", "Mexico", "Brazil", "India", "Kenya",
             "Argentina", "Australia", "Canada", "Portugal", "Greece"),
 }
