@@ -223,11 +223,15 @@ class CountryMatcher:
             raise ConfigError(f"cannot read gazetteer {path}: {e}") from e
         return cls(entries)
 
-    def find(self, text: str) -> dict[str, int]:
-        """ISO code → number of mentions of that country in `text` (empty when none)."""
-        return self.find_normalized(normalize(text, casefold=False))
+    def find(self, text: str, home: str | None = None) -> dict[str, int]:
+        """ISO code → number of mentions of that country in `text` (empty when none).
 
-    def find_normalized(self, cased: str) -> dict[str, int]:
+        `home`, the ISO code of the outlet's country, only helps read ambiguous terms (local news
+        says "Tripoli" for its own city: a Lebanese outlet's Tripoli is Lebanon's); it counts nothing.
+        """
+        return self.find_normalized(normalize(text, casefold=False), home)
+
+    def find_normalized(self, cased: str, home: str | None = None) -> dict[str, int]:
         """`find` for text already through `normalize(text, casefold=False)` (saves normalising twice)."""
         counts: dict[str, int] = {}
         deferred = []
@@ -239,17 +243,16 @@ class CountryMatcher:
             for code in rule.counted:
                 counts[code] = counts.get(code, 0) + 1
         if deferred:
-            evidence = _evidence(chosen)
+            evidence = _evidence(chosen, home)
             for rule in deferred:
                 for code in _disambiguate(rule.entry, evidence):
                     counts[code] = counts.get(code, 0) + 1
         return counts
 
-    def mentions(self, text: str) -> list[Mention]:
+    def mentions(self, text: str, home: str | None = None) -> list[Mention]:
         """The matches behind `find`, in text order, each with the codes it counted."""
-        cased = normalize(text, casefold=False)
-        chosen = self._choose(cased)
-        evidence = _evidence(chosen)
+        chosen = self._choose(normalize(text, casefold=False))
+        evidence = _evidence(chosen, home)
         return [
             Mention(
                 surface.lower(), r.entry.term, _disambiguate(r.entry, evidence) if r.ambiguous else r.counted
@@ -312,9 +315,12 @@ def _outcome(rule: _Rule) -> tuple[tuple[str, ...], tuple[Alternative, ...]]:
     return rule.entry.codes, rule.entry.alternatives
 
 
-def _evidence(chosen: list[tuple[str, _Rule]]) -> set[str]:
-    """Codes and cues of the unambiguous matches: what an ambiguous term is resolved against."""
-    return {c for _, r in chosen if not r.ambiguous for c in r.entry.codes}
+def _evidence(chosen: list[tuple[str, _Rule]], home: str | None) -> set[str]:
+    """Codes and cues of the unambiguous matches, and the outlet's country: what ambiguity is resolved by."""
+    evidence = {c for _, r in chosen if not r.ambiguous for c in r.entry.codes}
+    if home:
+        evidence.add(home.upper())
+    return evidence
 
 
 def _disambiguate(entry: GazetteerEntry, evidence: set[str]) -> tuple[str, ...]:

@@ -304,6 +304,16 @@ def test_find_ambiguous_places_follow_the_documented_rules(
     assert codes(matcher, text) == expected
 
 
+def test_find_reads_ambiguous_terms_with_the_outlet_country(matcher: CountryMatcher) -> None:
+    # Local news names its own city: a Lebanese outlet's Tripoli, an Omani outlet's عمان.
+    assert matcher.find("Tripoli traffic eases after roadworks", home="LB") == {"LB": 1}
+    assert matcher.find("Tripoli traffic eases after roadworks") == {"LY": 1}
+    assert matcher.find("عمان تستضيف جولة مفاوضات", home="OM") == {"OM": 1}
+    assert matcher.find("Libya's PM visits Tripoli port", home="LB") == {"LY": 2}
+    # The outlet's country is never counted by itself.
+    assert matcher.find("Cairo hosts summit", home="LB") == {"EG": 1}
+
+
 def test_mentions_explain_each_match(matcher: CountryMatcher) -> None:
     found = matcher.mentions("Hezbollah in Tripoli")
     assert [(m.surface, m.codes) for m in found] == [("hezbollah", ("LB",)), ("tripoli", ("LB",))]
