@@ -1,7 +1,7 @@
 """English headlines and leads for the demo, in wire-copy style.
 
 TEMPLATES[kind][beat] holds (headline, lead) pairs; {slots} are filled from SLOTS, from the outlet's
-home country (places.place_slots) or with numbers (corpus.fill). CLOSERS holds second sentences a
+home country (places.place_slots) or with numbers (corpus.compose). CLOSERS holds second sentences a
 lead may gain, so two items built on one template still read differently.
 """
 
