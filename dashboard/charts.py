@@ -52,8 +52,21 @@ def time_series(df: pd.DataFrame, *, share: bool, bucket: str, colors: Mapping[s
         ))
     fig.update_yaxes(tickformat=".1%" if share else ",d", rangemode="tozero",
                      title="share of all articles" if share else "articles")
-    fig.update_xaxes(title=None)
+    fig.update_xaxes(title=None, **_date_ticks(df[x], bucket))
     return _layout(fig, height=height)
+
+
+def _date_ticks(values: pd.Series, bucket: str) -> dict[str, object]:
+    """Ticks on bucket starts (weeks on their Monday), not on plotly's own round dates."""
+    if values.empty:
+        return {}
+    first = min(values)
+    if bucket == "week":
+        n = len(set(values))
+        return {"tick0": _iso(first), "dtick": 7 * 86_400_000 * max(1, -(-n // 12)), "tickformat": "%d %b\n%Y"}
+    if bucket == "month":
+        return {"tick0": _iso(first), "dtick": "M1", "tickformat": "%b %Y"}
+    return {"tickformat": "%d %b\n%Y"}
 
 
 def ranked_bars(df: pd.DataFrame, *, label: str, value: str, kind: str, key: str | None = None,
@@ -98,14 +111,16 @@ def heatmap(df: pd.DataFrame, *, x: str, y: str, z: str, bucket: str | None = No
         return plain((y_names or {}).get(str(v), str(v)))
 
     hover = [[f"<b>{yl(yv)}</b><br>{xl(xv)}<br>{int(grid.loc[yv, xv]):,} articles" for xv in xs] for yv in ys]
+    # Category labels must be unique: add the year when the columns span more than one.
+    years = len({v.year for v in xs if isinstance(v, date)}) > 1
     fig = go.Figure(go.Heatmap(
-        z=grid.values.tolist(), x=[_iso(v) if bucket else xl(v) for v in xs], y=[yl(v) for v in ys],
+        z=grid.values.tolist(), x=[_short_period(v, bucket, years) if bucket else xl(v) for v in xs],
+        y=[yl(v) for v in ys],
         colorscale="Teal", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         texttemplate="%{z:,}" if show_values else None, xgap=1, ygap=1, colorbar={"title": "articles"},
     ))
     fig.update_yaxes(autorange="reversed", type="category", automargin=True)
-    if not bucket:
-        fig.update_xaxes(type="category", side="top")
+    fig.update_xaxes(type="category", side="top" if not bucket else "bottom")
     return _layout(fig, height=height or max(260, 28 * len(ys) + 110), legend=False)
 
 
@@ -143,6 +158,15 @@ def count_text(matching: int, total: int) -> str:
     if total and total > 0:
         return f"{n} — {matching / total:.1%} of {int(total):,}"
     return f"{n} (nothing published)" if not matching else n
+
+
+def _short_period(v: object, bucket: str, with_year: bool = False) -> str:
+    """Axis label of a bucket: "3 Mar" (day, week's Monday; "3 Mar 2025" with_year) or "Mar 2025"."""
+    if not isinstance(v, date):
+        return str(v)
+    if bucket == "month":
+        return f"{v:%b %Y}"
+    return f"{v.day} {v:%b %Y}" if with_year else f"{v.day} {v:%b}"
 
 
 def _iso(v: object) -> str:

@@ -153,8 +153,8 @@ def chart(fig: object, data: pd.DataFrame, *, key: str, filename: str, bucket: s
 
     st.plotly_chart(fig, key=key, on_select=select_callback(key, bucket) if drill else "ignore",
                     selection_mode="points", config={"displaylogo": False})
-    left, right = st.columns([3, 1], vertical_alignment="center")
-    if drill:
-        left.caption("Click a point or bar to list the articles behind it.")
-    with right:
+    row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center")
+    with row:
+        if drill:
+            st.caption("Click a point or bar to list the articles behind it.")
         csv_download(data, filename, key=f"{key}_csv")

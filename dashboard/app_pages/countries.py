@@ -38,19 +38,22 @@ with right:
     if mentioned.empty:
         ui.empty("No matching article mentions a country in this period.")
     else:
-        ranked = mentioned.head(20).assign(name=lambda d: d["country"].map(ui.country_label))
-        fig = charts.ranked_bars(ranked, label="name", key="country", value="articles", kind="country",
-                                 hover=lambda row: f"<b>{charts.plain(row['name'])}</b><br>"
-                                                   f"{row['articles']:,} articles mention it")
-        ui.chart(fig, ranked[["country", "name", "articles"]], key="countries_mentioned_bars",
-                 filename=f"marsad-countries-mentioned-{flt.start}-{flt.end}.csv")
-
-if not mentioned.empty:
-    st.subheader("Map of countries talked about")
-    iso3 = {code: c.iso3 for code, c in info.items() if c.iso3}
-    fig = charts.choropleth(mentioned, iso3=iso3, names={code: c.name_en for code, c in info.items()})
-    ui.chart(fig, mentioned.assign(name=mentioned["country"].map(ui.country_name)), key="countries_map",
-             filename=f"marsad-countries-map-{flt.start}-{flt.end}.csv")
+        bars_tab, map_tab = st.tabs(["Ranked", "World map"])
+        with bars_tab:
+            ranked = mentioned.head(20).assign(name=lambda d: d["country"].map(ui.country_label))
+            fig = charts.ranked_bars(ranked, label="name", key="country", value="articles", kind="country",
+                                     hover=lambda row: f"<b>{charts.plain(row['name'])}</b><br>"
+                                                       f"{row['articles']:,} articles mention it")
+            ui.chart(fig, ranked[["country", "name", "articles"]], key="countries_mentioned_bars",
+                     filename=f"marsad-countries-mentioned-{flt.start}-{flt.end}.csv")
+        with map_tab:
+            iso3 = {code: c.iso3 for code, c in info.items() if c.iso3}
+            fig = charts.choropleth(mentioned, iso3=iso3, names={code: c.name_en for code, c in info.items()},
+                                    height=360)
+            ui.chart(fig, mentioned.assign(name=mentioned["country"].map(ui.country_name)), key="countries_map",
+                     filename=f"marsad-countries-map-{flt.start}-{flt.end}.csv")
+            st.caption("The browser loads the map's country outlines from plotly's map server; without internet "
+                       "access the map stays blank, and the Ranked tab has the same numbers.")
 
 st.subheader("Topics × countries talked about")
 matrix = data.topic_country_matrix(flt, 15)

@@ -22,7 +22,8 @@ c3.metric("Failing", f"{int(counts.get('failing', 0)):,}", border=True,
 c4.metric("Disabled", f"{int(counts.get('disabled', 0)):,}", border=True,
           help="Gone (HTTP 410) or removed from the feed list.")
 
-STATE_LABELS = {"ok": "✅ ok", "failing": "⚠️ failing", "disabled": "⛔ disabled", "new": "🆕 not polled yet"}
+# Words, not emoji: the table is drawn on a canvas, and a machine without an emoji font shows boxes.
+STATE_LABELS = {"ok": "OK", "failing": "FAILING", "disabled": "disabled", "new": "not polled yet"}
 view = health.assign(
     state=health["state"].map(lambda s: STATE_LABELS.get(s, s)),
     source_country=health["source_country"].map(ui.country_name),
