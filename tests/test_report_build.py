@@ -34,7 +34,8 @@ from tests.httpserver import FeedServer, Response
 WEEK = ReportWeek(2025, 14)
 OPTS = FetchOptions(allow_private_hosts=True, total_timeout_s=2.0, connect_timeout_s=1.0)
 INJECTION = '=HYPERLINK("http://evil.example/x","Gaza truce talks")'
-SCRIPT_TITLE = '<script>alert(1)</script> Gaza truce talks <img src="http://evil.example/p.png">'
+# Markup is stripped at ingest (ingest.clean); these characters survive it and must be escaped.
+SPECIAL_TITLE = 'Gaza truce talks: 5 < 7 & "quoted" > \'single\''
 
 TOPICS: tuple[Topic, ...] = parse_topics({"topic": [
     {"id": "gaza-talks", "label": "Gaza talks", "label_ar": "مفاوضات غزة", "color": "#117733",
@@ -93,7 +94,7 @@ ITEMS: tuple[tuple[Outlet, datetime, str], ...] = (
     (GULF, at(4, 3, 12), "Hamas studies Gaza truce proposal"),
     (THAMES, at(4, 3, 15), "Israel responds to Gaza truce talks plan"),
     (GULF, at(4, 4), INJECTION),
-    (THAMES, at(4, 4, 12), SCRIPT_TITLE),
+    (THAMES, at(4, 4, 12), SPECIAL_TITLE),
     (THAMES, at(4, 5), "Premier League: late goal lifts Arsenal"),
     # Sunday 6 April 23:30 UTC: this week in UTC, next week (Monday 01:30) in Cairo.
     (GULF, at(4, 6, 23, 30), "Gaza talks end without truce deal"),

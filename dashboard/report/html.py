@@ -57,6 +57,8 @@ h3 {{ font-size: 11pt; margin: 10pt 0 4pt; }}
 table {{ border-collapse: collapse; margin: 4pt 0 8pt; }}
 th, td {{ text-align: left; padding: 2pt 8pt 2pt 0; vertical-align: top; border-bottom: 0.5pt solid #e3e3e3; }}
 th {{ font-size: 8.5pt; color: #555; font-weight: 600; }}
+tr {{ break-inside: avoid; }}
+td.url {{ word-break: break-all; font-size: 8pt; }}
 td.n, th.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 td[dir=rtl] {{ text-align: right; }}
 .pair {{ display: flex; gap: 24pt; }}
@@ -295,7 +297,8 @@ def _appendix(r: Report) -> str:
         + "</div>"
         for t in r.topics)
     feeds = _table(["Source", "Country", "Lang.", "Feed", "Articles", "Fetches", "Failures this week"],
-                   [(_bidi(f.source), _t(f.source_country), _t(f.language), _t(f.url), fmt.number(f.articles),
+                   [(_bidi(f.source), _t(f.source_country), _t(f.language), f'<td class="url">{_t(f.url)}</td>',
+                     fmt.number(f.articles),
                      fmt.number(f.attempts),
                      _t(fmt.failing_period(f) + (f" — last error: {f.last_error}" if f.last_error else ""))
                      + (f" (disabled: {_t(f.disabled_reason or '')})" if not f.enabled else ""))
