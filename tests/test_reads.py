@@ -313,3 +313,17 @@ def test_filter_is_hashable_and_validated() -> None:
 def test_month_buckets_cross_the_year() -> None:
     f = Filter(date(2024, 11, 15), date(2025, 2, 2), bucket="month")
     assert bucket_starts(f) == [date(2024, 11, 1), date(2024, 12, 1), date(2025, 1, 1), date(2025, 2, 1)]
+
+
+@pytest.mark.parametrize("flt", [MARCH.replace(sources=("Nobody",)), Filter(date(2020, 1, 1), date(2020, 3, 1))],
+                         ids=["no-such-source", "no-data-in-period"])
+def test_every_read_answers_an_empty_selection_with_zeros_not_an_error(con, flt: Filter) -> None:  # type: ignore[no-untyped-def]
+    for by in ("topic", "source", "all"):
+        assert int(count_by_bucket(con, flt, by=by, topics=("gaza",))["matching"].sum()) == 0
+    assert int(totals_by_bucket(con, flt)["total"].sum()) == 0
+    assert int(compare_series(con, flt, [Series("Gaza", topic="gaza"), Series("q", query="cairo")])["matching"].sum()) == 0
+    heat = source_week_heatmap(con, flt)
+    assert heat.empty and list(heat.columns) == ["source", "bucket", "matching"]
+    for read in (top_sources, source_table, source_countries, mentioned_countries, topic_country_matrix, list_articles):
+        assert read(con, flt).empty
+    assert kpis(con, flt).articles == 0 and kpis(con, flt).top_topic is None

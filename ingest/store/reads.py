@@ -34,10 +34,30 @@ __all__ = [
 _BY_COLUMNS = {"source": "a.source", "source_country": "a.source_country", "language": "a.language"}
 
 
-def _bucket_sql(bucket: str) -> str:
-    # published_at is TIMESTAMPTZ and the connection runs in UTC, so a bucket is a UTC day/week/month;
-    # DuckDB's weeks start on Monday, as ISO weeks do.
-    return f"CAST(date_trunc('{BUCKETS[bucket]}', a.published_at) AS DATE)"
+# Whole UTC days since 1970-01-01, an integer. Grouping a large scan by it is ~20x cheaper than
+# date_trunc on a TIMESTAMPTZ (which goes through the time zone library); the few hundred day groups
+# are then rolled up into buckets.
+_DAY = "epoch_us(a.published_at) // 86400000000"
+
+
+def _bucket_of_day(bucket: str) -> str:
+    """SQL turning the integer `day` into its bucket's first date. Weeks start on Monday (ISO);
+    1970-01-01 was a Thursday, hence the +3."""
+    day = "(DATE '1970-01-01' + CAST(day AS INTEGER))"
+    if bucket == "day":
+        return day
+    if bucket == "week":
+        return "(DATE '1970-01-01' + CAST(day - ((day + 3) % 7 + 7) % 7 AS INTEGER))"
+    if bucket == "month":
+        return f"CAST(date_trunc('month', {day}) AS DATE)"
+    raise ValueError(f"unknown bucket {bucket!r} (expected one of {', '.join(BUCKETS)})")
+
+
+def _rollup(inner: str, bucket: str, keys: tuple[str, ...], value: str) -> str:
+    """Roll a per-day aggregate (`inner` selects day, *keys, n) up to buckets."""
+    cols = "".join(f", {k}" for k in keys)
+    return (f"WITH d AS ({inner}) SELECT {_bucket_of_day(bucket)} AS bucket{cols}, "  # noqa: S608
+            f"CAST(sum(n) AS BIGINT) AS {value} FROM d GROUP BY ALL")
 
 
 def _df(con: Connection, sql: str, params: Sequence[object]) -> pd.DataFrame:
@@ -56,7 +76,12 @@ def _dense(df: pd.DataFrame, flt: Filter, series: Sequence[str] | None, value: s
     A missing bucket must read as "no articles", not be bridged by a line from its neighbours.
     Buckets are plain `datetime.date` values (DuckDB's DATE arrives as a pandas timestamp).
     """
-    df = df.assign(bucket=[b.date() if isinstance(b, datetime) else b for b in df["bucket"]])
+    # Rebuilt column by column so that an empty result (whose columns DuckDB types loosely) merges too.
+    df = pd.DataFrame({
+        **{c: pd.Series(list(df[c]), dtype="object") for c in df.columns if c not in ("bucket", value)},
+        "bucket": pd.Series([b.date() if isinstance(b, datetime) else b for b in df["bucket"]], dtype="object"),
+        value: pd.Series(list(df[value]), dtype="int64"),
+    })
     buckets = bucket_starts(flt)
     if series is None:
         full = pd.DataFrame({"bucket": buckets})
@@ -76,8 +101,8 @@ def totals_by_bucket(con: Connection, flt: Filter) -> pd.DataFrame:
     """
     universe = flt.universe()
     where, params = where_clause(universe)
-    df = _df(con, f"SELECT {_bucket_sql(flt.bucket)} AS bucket, count(*) AS total FROM articles a "  # noqa: S608
-                  f"WHERE {where} GROUP BY 1", params)
+    inner = f"SELECT {_DAY} AS day, count(*) AS n FROM articles a WHERE {where} GROUP BY 1"  # noqa: S608
+    df = _df(con, _rollup(inner, flt.bucket, (), "total"), params)
     return _dense(df, flt, None, "total")
 
 
@@ -89,25 +114,21 @@ def count_by_bucket(con: Connection, flt: Filter, by: str = "topic", topics: Seq
     an article tagged with two topics counts once in each. `total` is totals_by_bucket's
     denominator and ratio = matching / total (NaN where total is 0).
     """
-    bucket = _bucket_sql(flt.bucket)
     if by == "topic":
         wanted = tuple(flt.topics or topics)
         where, params = where_clause(flt.replace(topics=()))
         topic_cond = f"AND t.topic IN ({', '.join('?' for _ in wanted)})" if wanted else ""
-        sql = (f"SELECT {bucket} AS bucket, t.topic AS series, count(*) AS matching FROM articles a "  # noqa: S608
-               f"JOIN article_topics t ON t.article_id = a.id {topic_cond} WHERE {where} GROUP BY 1, 2")
-        df = _df(con, sql, [*wanted, *params])
+        inner = (f"SELECT {_DAY} AS day, t.topic AS series, count(*) AS n FROM articles a "  # noqa: S608
+                 f"JOIN article_topics t ON t.article_id = a.id {topic_cond} WHERE {where} GROUP BY 1, 2")
+        df = _df(con, _rollup(inner, flt.bucket, ("series",), "matching"), [*wanted, *params])
         series = list(wanted) if wanted else sorted(df["series"].unique())
-    elif by == "all":
+    elif by == "all" or by in _BY_COLUMNS:
         where, params = where_clause(flt)
-        df = _df(con, f"SELECT {bucket} AS bucket, 'all' AS series, count(*) AS matching FROM articles a "  # noqa: S608
-                      f"WHERE {where} GROUP BY 1, 2", params)
-        series = ["all"]
-    elif by in _BY_COLUMNS:
-        where, params = where_clause(flt)
-        df = _df(con, f"SELECT {bucket} AS bucket, {_BY_COLUMNS[by]} AS series, count(*) AS matching "  # noqa: S608
-                      f"FROM articles a WHERE {where} GROUP BY 1, 2", params)
-        series = sorted(df["series"].unique())
+        column = "'all'" if by == "all" else _BY_COLUMNS[by]
+        inner = (f"SELECT {_DAY} AS day, {column} AS series, count(*) AS n FROM articles a "  # noqa: S608
+                 f"WHERE {where} GROUP BY 1, 2")
+        df = _df(con, _rollup(inner, flt.bucket, ("series",), "matching"), params)
+        series = ["all"] if by == "all" else sorted(df["series"].unique())
     else:
         raise ValueError(f"count_by_bucket: unknown breakdown {by!r}")
     out = _dense(df, flt, series, "matching")
@@ -127,14 +148,12 @@ def compare_series(con: Connection, flt: Filter, series: Sequence[Series]) -> pd
     Each series is the filter (outlets, countries, keyword) narrowed to its topic or query; the
     denominator is the filter's universe, the same for every series, so the lines are comparable.
     """
-    bucket = _bucket_sql(flt.bucket)
     frames = []
     base = flt.replace(topics=())
     for s in series:
         where, params = where_clause(base.replace(topics=(s.topic,)) if s.topic else base, extra_query=s.query)
-        df = _df(con, f"SELECT {bucket} AS bucket, ? AS series, count(*) AS matching FROM articles a "  # noqa: S608
-                      f"WHERE {where} GROUP BY 1", [s.name, *params])
-        frames.append(df)
+        inner = f"SELECT {_DAY} AS day, ? AS series, count(*) AS n FROM articles a WHERE {where} GROUP BY 1, 2"  # noqa: S608
+        frames.append(_df(con, _rollup(inner, flt.bucket, ("series",), "matching"), [s.name, *params]))
     names = [s.name for s in series]
     merged = pd.concat(frames) if frames else pd.DataFrame(columns=["bucket", "series", "matching"])
     out = _with_ratio(_dense(merged, flt, names, "matching"), totals_by_bucket(con, flt))
@@ -165,11 +184,11 @@ def top_sources(con: Connection, flt: Filter, limit: int = 20) -> pd.DataFrame:
 def source_week_heatmap(con: Connection, flt: Filter, limit: int = 25) -> pd.DataFrame:
     """source, bucket, matching for the `limit` outlets with most matching articles (dense grid)."""
     where, params = where_clause(flt)
-    bucket = _bucket_sql(flt.bucket)
     sql = f"""
-        WITH m AS (SELECT a.source, {bucket} AS bucket FROM articles a WHERE {where}),
-             top AS (SELECT source FROM m GROUP BY 1 ORDER BY count(*) DESC, source LIMIT ?)
-        SELECT m.source AS series, m.bucket, count(*) AS matching FROM m JOIN top USING (source) GROUP BY 1, 2
+        WITH d AS (SELECT a.source, {_DAY} AS day, count(*) AS n FROM articles a WHERE {where} GROUP BY 1, 2),
+             top AS (SELECT source FROM d GROUP BY 1 ORDER BY sum(n) DESC, source LIMIT ?)
+        SELECT d.source AS series, {_bucket_of_day(flt.bucket)} AS bucket, CAST(sum(n) AS BIGINT) AS matching
+        FROM d JOIN top USING (source) GROUP BY ALL
     """  # noqa: S608
     df = _df(con, sql, [*params, limit])
     order = (df.groupby("series")["matching"].sum().sort_values(ascending=False, kind="stable").index.tolist()
