@@ -30,7 +30,7 @@ from ingest.text import normalize
 DEFAULT_GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "gazetteer.tsv"
 
 # Priority of a surface form when two terms expand to the same key, lowest first: (1 if built on a
-# generated nisba ending, number of clitic letters added). A form written in the gazetteer beats any
+# generated nisba ending, number of letters added in front: ال of a nisba, clitics). A form written in the gazetteer beats any
 # generated one, and the form needing fewer generated letters wins: the exclusion «بحماس» ("with
 # enthusiasm") overrides «ب» + «حماس» (Hamas), and «فبحماس» stays with the exclusion.
 Priority = tuple[int, int]
@@ -143,17 +143,17 @@ def arabic_forms(norm: str, stem: bool = False) -> list[tuple[str, Priority]]:
         root = tokens[-1][:-1] if tokens[-1].endswith("ي") else tokens[-1]
         head = " ".join([*tokens[:-1], ""])
         bases = [(head + root + end, _WRITTEN if end == "ي" else _ENDING) for end in _AR_NISBA_ENDINGS]
-        if len(tokens) == 1:  # the definite form: الروسي، الروسية …
-            bases += [("ال" + form, prio) for form, prio in bases]
+        if len(tokens) == 1:  # the definite form: الروسي، الروسية … (ال counts as two generated letters)
+            bases += [("ال" + form, (ending, 2)) for form, (ending, _) in bases]
     forms = list(bases)
-    for base, (ending, _) in bases:
+    for base, (ending, added) in bases:
         first, _, rest = base.partition(" ")
         tail = " " + rest if rest else ""
         if first.startswith("ال"):
-            forms += [(p + first + tail, (ending, len(p))) for p in _AR_AL_PREFIXES]
-            forms += [(p + first[1:] + tail, (ending, len(p))) for p in _AR_LAM_PREFIXES]
+            forms += [(p + first + tail, (ending, added + len(p))) for p in _AR_AL_PREFIXES]
+            forms += [(p + first[1:] + tail, (ending, added + len(p))) for p in _AR_LAM_PREFIXES]
         else:
-            forms += [(p + first + tail, (ending, len(p))) for p in _AR_PREFIXES]
+            forms += [(p + first + tail, (ending, added + len(p))) for p in _AR_PREFIXES]
     return forms
 
 

@@ -269,6 +269,12 @@ def test_find_regions_organisations_and_seas_give_nothing(matcher: CountryMatche
         pytest.param("بحماس كبير", set(), id="hamas-enthusiasm"),
         pytest.param("حماس ترفض المقترح", {"PS"}, id="hamas"),
         pytest.param("Reporters Without Borders (RSF) index: RSF says", set(), id="rsf-press-freedom"),
+        pytest.param("سيول جارفة تجتاح القرى", set(), id="suyul-torrents"),
+        pytest.param("سيول: بيونغ يانغ أرسلت قوات", {"KR", "KP"}, id="seoul-with-korean-evidence"),
+        pytest.param("Netanyahu to address Congress", {"IL", "US"}, id="congress-us"),
+        pytest.param("Peru's Congress ousts president", {"PE"}, id="congress-peru"),
+        pytest.param("على الصعيد الدولي والعديد من الدول", set(), id="common-words-like-places"),
+        pytest.param("تسلم درعا تذكاريا", set(), id="dir-an-shield"),
     ],
 )
 def test_find_traps(matcher: CountryMatcher, text: str, expected: set[str]) -> None:
@@ -317,6 +323,30 @@ def test_find_reads_ambiguous_terms_with_the_outlet_country(matcher: CountryMatc
 def test_mentions_explain_each_match(matcher: CountryMatcher) -> None:
     found = matcher.mentions("Hezbollah in Tripoli")
     assert [(m.surface, m.codes) for m in found] == [("hezbollah", ("LB",)), ("tripoli", ("LB",))]
+
+
+# --- quality on headlines -------------------------------------------------------------------------
+
+HEADLINES = Path(__file__).resolve().parent / "fixtures" / "countries_headlines.tsv"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_find_scores_well_on_wire_headlines(matcher: CountryMatcher, lang: str) -> None:
+    tp = fp = fn = 0
+    misses = []
+    for line in HEADLINES.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        row_lang, text, gold_codes = line.split("\t")
+        if row_lang != lang:
+            continue
+        gold, got = set(gold_codes.split()), set(matcher.find(text))
+        tp, fp, fn = tp + len(gold & got), fp + len(got - gold), fn + len(gold - got)
+        if gold != got:
+            misses.append((text, sorted(gold), sorted(got)))
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    assert tp > 150  # the set is large enough to mean something
+    assert f1 >= 0.97, misses
 
 
 # --- the data file ----------------------------------------------------------------------------------
