@@ -30,9 +30,9 @@ from ingest.text import normalize
 DEFAULT_GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "gazetteer.tsv"
 
 # Priority of a surface form when two terms expand to the same key, lowest first: (1 if built on a
-# generated nisba ending, number of letters added in front: ال of a nisba, clitics). A form written in the gazetteer beats any
-# generated one, and the form needing fewer generated letters wins: the exclusion «بحماس» ("with
-# enthusiasm") overrides «ب» + «حماس» (Hamas), and «فبحماس» stays with the exclusion.
+# generated nisba ending, number of letters added in front: the ال of a nisba, clitics). A form written
+# in the gazetteer beats any generated one, and the form needing fewer generated letters wins: the
+# exclusion «بحماس» ("with enthusiasm") overrides «ب» + «حماس» (Hamas); «فبحماس» stays an exclusion.
 Priority = tuple[int, int]
 _WRITTEN: Priority = (0, 0)
 _ENDING: Priority = (1, 0)
@@ -269,6 +269,9 @@ class CountryMatcher:
         if glued:
             for pos in reversed(glued):
                 padded = padded[:pos] + " " + padded[pos:]
+            hits, _ = self._scan(padded)
+        if len(padded.lower()) != len(padded):  # cannot happen after NFKD; if it did, offsets would drift
+            padded = padded.lower()
             hits, _ = self._scan(padded)
         chosen: list[tuple[str, _Rule]] = []
         free_from = 0  # keys share their boundary spaces, so the next may start where the last ended
