@@ -56,12 +56,17 @@ def empty_report(week_db: Path) -> Report:
 
 
 @pytest.fixture(scope="module")
-def pdf_text(report: Report, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils (pdftotext) is not installed")
+def pdf_path(report: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "report.pdf"
     path.write_bytes(render(report, "pdf"))
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf_path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    out = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, check=True, text=True)
     return out.stdout.translate(BIDI_CONTROLS)
 
 
@@ -85,10 +90,8 @@ def test_pdf_shows_the_counts_spike_failing_feed_and_fingerprint(pdf_text: str, 
 
 
 @needs_poppler
-def test_pdf_embeds_every_font(report: Report, tmp_path: Path) -> None:
-    path = tmp_path / "r.pdf"
-    path.write_bytes(render(report, "pdf"))
-    out = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+def test_pdf_embeds_every_font(pdf_path: Path) -> None:
+    out = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, check=True, text=True).stdout
     rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
     assert rows, "the PDF uses no font at all"
     # Columns: name type encoding emb sub uni object ID; 'emb' is the 4th from the right.
@@ -128,7 +131,7 @@ def test_html_references_nothing_outside_itself(report: Report) -> None:
     assert not {"script", "link", "iframe", "object", "embed", "base"} & set(parser.tags)
     for tag, name, value in parser.refs:
         if name == "src":
-            assert tag == "img" and value.startswith("data:image/svg+xml;base64,"), (tag, value[:60])
+            assert tag == "img" and value.startswith("data:image/png;base64,"), (tag, value[:60])
         elif name == "href":
             assert tag == "a" and re.match(r"https?://", value), (tag, value)
         elif name == "style":

@@ -108,9 +108,9 @@ def _bidi(text: str, tag: str = "span", cls: str = "") -> str:
     return f"<{tag}{klass}>{_t(text)}</{tag}>"
 
 
-def _img(svg: bytes, alt: str) -> str:
-    data = base64.b64encode(svg).decode("ascii")
-    return f'<img class="chart" alt="{_attr(alt)}" src="data:image/svg+xml;base64,{data}">'
+def _img(png: bytes, alt: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img class="chart" alt="{_attr(alt)}" src="data:image/png;base64,{data}">'
 
 
 def _table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = ()) -> str:
