@@ -173,8 +173,10 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from ingest.demo.build import build_demo
 
+    from ingest.demo.build import console_progress
+
     report = build_demo(args.db, seed=args.seed, weeks=args.weeks, outlets=args.outlets, force=args.force,
-                        progress=lambda line: print(line, file=sys.stderr, flush=True))
+                        progress=console_progress())
     print(report)
     return 0
 

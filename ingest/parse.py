@@ -10,8 +10,8 @@ Pure: no I/O and no clock (`now` is passed in). The steps:
 4. turn each item into an `Entry`: plain-text title and summary (`ingest.clean`), canonical link,
    guid, publication date with Marsad's clamping rules (`ingest.dates`).
 
-Within one body, exact repeats of an item (same guid and same link) are kept once, and a guid shared by
-items with different links is dropped from those items (it does not identify them).
+Within one body, exact repeats of an item (same guid, link and title) are kept once, and a guid shared by
+items with different links or titles is dropped from those items (it does not identify them).
 """
 
 from __future__ import annotations
@@ -165,20 +165,20 @@ def _entry(item: Any, base: str, now: datetime) -> Entry:
 
 
 def _dedupe(entries: list[Entry]) -> tuple[Entry, ...]:
-    links_by_guid: dict[str, set[str | None]] = {}
+    variants_by_guid: dict[str, set[tuple[str | None, str]]] = {}
     for e in entries:
         if e.guid is not None:
-            links_by_guid.setdefault(e.guid, set()).add(e.link)
-    shared = {guid for guid, links in links_by_guid.items() if len(links) > 1}
+            variants_by_guid.setdefault(e.guid, set()).add((e.link, e.title))
+    shared = {guid for guid, variants in variants_by_guid.items() if len(variants) > 1}
     seen: set[tuple[str | None, ...]] = set()
     out: list[Entry] = []
     for e in entries:
         if e.guid in shared:
             # One guid on several different articles (a CMS bug, e.g. the home page as every guid):
-            # it identifies none of them, so let the link identify each.
+            # it identifies none of them, so let the link and title identify each.
             e = Entry(None, e.link, e.title, e.summary, e.published_at, e.date_estimated, e.date_note)
         # Without a guid, the link alone is not enough: some feeds give every item the home page.
-        key = (e.guid, e.link) if e.guid is not None else (None, e.link, e.title)
+        key = (e.guid, e.link, e.title)
         if key in seen:
             continue
         seen.add(key)

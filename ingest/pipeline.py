@@ -233,8 +233,7 @@ def run_once(
         sync_feeds(con, feeds, now)
         stale = stale_topics(con, topics)
         retagged = tuple(t.id for t in stale)
-        if stale or topics:
-            retag(con, stale, now)  # also drops tags of topics no longer defined
+        retag(con, stale, now, defined=[t.id for t in topics])  # also drops tags of topics no longer defined
         states = load_feed_states(con)
         due = [f for f in feeds if states[f.url].enabled and is_due(_health(states[f.url]), now)]
         by_url = {states[f.url].fetch_url: f for f in due}

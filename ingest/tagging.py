@@ -34,7 +34,8 @@ def tag_entry(
 ) -> Tags:
     text_norm, title_norm = searchable_text(entry.title, entry.summary)
     language = detect_language(f"{entry.title} {entry.summary}", declared_language)
-    countries = matcher.find(f"{entry.title}\n{entry.summary}")
+    # The outlet's country settles ambiguous names (a Lebanese paper's "Tripoli"); it is never counted.
+    countries = matcher.find(f"{entry.title}\n{entry.summary}", home=source_country)
     doc = MatchDoc(
         text_norm=text_norm,
         title_norm=title_norm,

@@ -27,11 +27,11 @@ def stale_topics(con: Connection, topics: Sequence[Topic]) -> list[Topic]:
     return [t for t in topics if stored.get(t.id) != t.hash]
 
 
-def retag(con: Connection, topics: Sequence[Topic], now: datetime, *, drop_unknown: bool = True) -> dict[str, int]:
+def retag(con: Connection, topics: Sequence[Topic], now: datetime, *, defined: Sequence[str] | None = None) -> dict[str, int]:
     """Recompute article_topics for `topics`; returns topic id → number of tagged articles.
 
-    With drop_unknown, tags of topics no longer defined are removed too, so the charts never show a
-    topic that is gone from topics.toml.
+    `defined` is every topic id currently defined (default: the ids of `topics`); tags of any other
+    topic are removed, so the charts never show a topic that is gone from topics.toml.
     """
     counts: dict[str, int] = {}
     try:
@@ -46,11 +46,10 @@ def retag(con: Connection, topics: Sequence[Topic], now: datetime, *, drop_unkno
             counts[topic.id] = int(scalar(con, "SELECT count(*) FROM article_topics WHERE topic = ?", [topic.id]))  # type: ignore[arg-type]
             con.execute("DELETE FROM topic_definitions WHERE topic = ?", [topic.id])
             con.execute("INSERT INTO topic_definitions VALUES (?, ?, ?)", [topic.id, topic.hash, now])
-        if drop_unknown:
-            known = [t.id for t in topics] if topics else [""]
-            placeholders = ", ".join("?" for _ in known)
-            con.execute(f"DELETE FROM article_topics WHERE topic NOT IN ({placeholders})", known)  # noqa: S608
-            con.execute(f"DELETE FROM topic_definitions WHERE topic NOT IN ({placeholders})", known)  # noqa: S608
+        known = list(defined) if defined is not None else [t.id for t in topics]
+        # list_contains with one bound list parameter: no SQL text depends on how many topics there are.
+        con.execute("DELETE FROM article_topics WHERE NOT list_contains(?::VARCHAR[], topic)", [known])
+        con.execute("DELETE FROM topic_definitions WHERE NOT list_contains(?::VARCHAR[], topic)", [known])
         con.execute("COMMIT")
     except duckdb.Error as e:
         con.execute("ROLLBACK")
