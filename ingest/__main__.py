@@ -171,9 +171,7 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from ingest.demo.build import build_demo
-
-    from ingest.demo.build import console_progress
+    from ingest.demo.build import build_demo, console_progress
 
     report = build_demo(args.db, seed=args.seed, weeks=args.weeks, outlets=args.outlets, force=args.force,
                         progress=console_progress())
