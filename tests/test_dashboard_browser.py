@@ -129,6 +129,8 @@ def capture(browser: object, base: str, name: str, ready: str, shots: Path) -> l
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
         page.set_viewport_size({"width": WIDTH, "height": min(int(page.evaluate(_CONTENT_HEIGHT)), 6000)})
         page.wait_for_timeout(1000)  # plotly redraws for the new size
+        page.wait_for_selector('[data-testid="stSkeleton"]', state="detached", timeout=30_000)
+        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
         shots.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shots / f"{name}.png"))
         return [e.inner_text() for e in page.query_selector_all(ERRORS)]
@@ -149,9 +151,33 @@ def test_a_view_in_the_url_is_restored(browser, dashboard_url: str) -> None:  # 
     try:
         page.goto(f"{dashboard_url}/?r=7d&b=day&n=1", wait_until="domcontentloaded")
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=45_000)
-        assert page.get_by_text("Last 7 days").count() >= 1
+        dates = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first
+        assert dates.input_value() == "Last 7 days"
         # The app writes its state back: the link in the address bar still describes this view.
         page.wait_for_function("() => window.location.search.includes('b=day')", timeout=10_000)
         assert "n=1" in page.url and "r=7d" in page.url
+    finally:
+        context.close()
+
+
+def test_clicking_a_point_opens_the_articles_behind_it(browser, dashboard_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": WIDTH, "height": 1100})
+    page = context.new_page()
+    try:
+        page.goto(dashboard_url, wait_until="domcontentloaded")
+        page.wait_for_selector(".js-plotly-plot .scatterlayer .points path", timeout=45_000)
+        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+        # The highest point of any line: there certainly are articles behind it.
+        trace, point = page.evaluate("""() => {
+            const data = document.querySelector('.js-plotly-plot').data;
+            let best = [0, 0, -1];
+            data.forEach((t, i) => t.y.forEach((y, j) => { if (y > best[2]) best = [i, j, y]; }));
+            return best.slice(0, 2); }""")
+        page.locator(".js-plotly-plot .scatterlayer .trace").nth(trace).locator(".points path").nth(point).click(
+            force=True)
+        page.wait_for_url("**/articles**", timeout=30_000)
+        page.wait_for_selector("text=Behind the point you clicked", timeout=30_000)
+        page.wait_for_selector('[class*="st-key-card-"]', timeout=30_000)
+        assert "dt=" in page.url and "d0=" in page.url
     finally:
         context.close()
