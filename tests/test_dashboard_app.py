@@ -271,3 +271,76 @@ def test_drill_from_point_reads_what_the_charts_put_in_customdata() -> None:
     assert week == Drill(source="Gulf Wire", start=date(2025, 3, 3), end=date(2025, 3, 10))
     assert drill_from_point({"customdata": ["country", "EG", "", "hover"]}, "month") == Drill(country="EG")
     assert drill_from_point({"x": 1, "y": 2}, "week") is None
+
+
+def test_a_custom_date_range_in_the_link_is_used(app: App) -> None:
+    today = date.today()
+    params = {"r": "custom", "from": (today - timedelta(days=5)).isoformat(), "to": today.isoformat()}
+    at = app(params=params)
+    assert at.date_input(key="f_dates").value == (today - timedelta(days=5), today)
+    assert metric(at, "Articles") == str(items_within(6))
+    assert {k: at.query_params[k] for k in ("r", "from", "to")} == params
+
+
+def test_compare_explains_a_bad_ad_hoc_query_and_draws_the_good_ones(app: App) -> None:
+    at = app("compare")
+    at.text_area(key="cmp_queries").input("Truce talk = truce OR ceasefire\nlavrov AND (").run()
+    assert not at.exception
+    assert [e.value for e in at.error] and "Line 2" in at.error[0].value
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "Truce talk" in [t["name"] for t in spec["data"]]
+    at.toggle(key="cmp_ma").set_value(True).run()
+    assert not at.exception and [e.value for e in at.error] == [at.error[0].value]  # still only line 2
+    daily = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["x"]
+    assert len(daily) == 30  # one point per day of the 30-day range
+
+
+def test_python_m_dashboard_hands_report_to_the_report_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "dashboard", "report", "--help"], capture_output=True, text=True,
+                          timeout=60, cwd=Path(APP).parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert "week" in done.stdout.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "forbidden"),
+    [
+        ("[click me](javascript:alert(1))", "](javascript"),
+        ("**bold** _it_ `code` # heading", "**bold**"),
+        ("<script>alert(1)</script>", "<script>"),
+        ("$x^2$ :red[alarm] :smile:", ":red["),
+        ("line one\n# two\n- three", "\n"),
+    ],
+    ids=["link", "emphasis", "html", "directives", "newlines"],
+)
+def test_feed_text_is_escaped_before_it_reaches_markdown(text: str, forbidden: str) -> None:
+    escaped = ui.md(text)
+    assert forbidden not in escaped
+    # Escaping only adds backslashes: the reader still sees every character of the headline.
+    assert escaped.replace("\\", "") == " ".join(text.replace("\\", "").split())
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [("https://news.example/a?b=1", True), ("http://x.example/", True), ("javascript:alert(1)", False),
+     ("data:text/html;base64,PHNjcmlwdD4=", False), ("/relative/path", False), ("https:///nohost", False),
+     ("ftp://files.example/x", False), (None, False)],
+)
+def test_only_absolute_http_links_are_kept(url: str | None, safe: bool) -> None:
+    assert (ui.safe_url(url) is not None) is safe
+    link = ui.md_link("Title", url)
+    assert link.startswith("[Title](<http") is safe
+
+
+def test_a_link_cannot_be_broken_out_of() -> None:
+    link = ui.md_link("t", "https://x.example/a b>c)d")
+    assert link == "[t](<https://x.example/a%20b%3Ec)d>)"
+
+
+@pytest.mark.parametrize(
+    ("title", "language", "rtl"),
+    [("غزة: الوسطاء يستأنفون", "ar", True), ("Gaza talks", "en", False), ("«غزة» talks", None, True),
+     ("2025: عام", None, True), ("BBC: غزة", None, False)],
+)
+def test_right_to_left_is_decided_by_language_then_first_letter(title: str, language: str | None, rtl: bool) -> None:
+    assert ui.is_rtl(title, language) is rtl
