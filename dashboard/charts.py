@@ -46,7 +46,7 @@ def time_series(df: pd.DataFrame, *, share: bool, bucket: str, colors: Mapping[s
         custom = [[kind_s, key_s, _iso(b), h] for b, h in zip(part[x], hover, strict=True)]
         fig.add_trace(go.Scatter(
             x=list(part[x]), y=list(part["ratio"] if share else part["matching"]), mode="lines+markers",
-            name=names.get(str(series), str(series)), line={"color": colors.get(str(series)), "width": 2},
+            name=plain(names.get(str(series), str(series))), line={"color": colors.get(str(series)), "width": 2},
             marker={"size": 7}, customdata=custom, hovertemplate="%{customdata[3]}<extra></extra>",
             connectgaps=False,
         ))
