@@ -8,13 +8,14 @@ stylesheet in `inject_css()`, which contains no feed data.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
 import streamlit as st
 
 from ingest.config import countries
+from ingest.store.reads import Filter
 
 # Containers whose key starts with "rtl-" get Streamlit's class "st-key-rtl-…": right-to-left text, right-aligned
 # (Streamlit's Markdown blocks set text-align: left themselves, hence the element selectors).
@@ -158,3 +159,8 @@ def chart(fig: object, data: pd.DataFrame, *, key: str, filename: str, bucket: s
         if drill:
             st.caption("Click a point or bar to list the articles behind it.")
         csv_download(data, filename, key=f"{key}_csv")
+
+
+def span(flt: Filter) -> str:
+    """The filter's dates for a file name, both ends inclusive: "2025-03-01_2025-03-31"."""
+    return f"{flt.start}_{flt.end - timedelta(days=1)}"

@@ -117,5 +117,5 @@ def export() -> bytes:
 
 
 label = "Download CSV" if total <= EXPORT_LIMIT else f"Download CSV (newest {EXPORT_LIMIT:,})"
-st.download_button(label, export, file_name=f"marsad-articles-{flt.start}-{flt.end}.csv", mime="text/csv",
+st.download_button(label, export, file_name=f"marsad-articles-{ui.span(flt)}.csv", mime="text/csv",
                    key="articles_csv", icon=":material/download:", on_click="ignore")

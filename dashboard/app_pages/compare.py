@@ -75,7 +75,7 @@ if int(df["matching"].sum()) == 0:
     st.stop()
 fig = charts.time_series(df, share=share, bucket=bucket, colors=colors, names={}, x="date", drill_keys=drill_keys)
 ui.chart(fig, df[["date", "series", "matching", "total", "ratio"]], key="compare_chart", bucket=bucket,
-         filename=f"marsad-compare-{flt.start}-{flt.end}.csv")
+         filename=f"marsad-compare-{ui.span(flt)}.csv")
 st.caption(("Share of voice: each series ÷ all articles from the same sources" if share else
             "Article counts; switch on **Normalised share** in the sidebar for share of voice")
            + (" — 7-day moving sums." if smooth else "."))

@@ -30,7 +30,7 @@ with left:
         fig = charts.ranked_bars(origin, label="name", key="country", value="matching", kind="source_country",
                                  hover=origin_hover)
         ui.chart(fig, origin[["country", "name", "matching", "sources"]], key="countries_origin",
-                 filename=f"marsad-source-countries-{flt.start}-{flt.end}.csv")
+                 filename=f"marsad-source-countries-{ui.span(flt)}.csv")
 
 mentioned = data.mentioned_countries(flt)
 with right:
@@ -45,13 +45,13 @@ with right:
                                      hover=lambda row: f"<b>{charts.plain(row['name'])}</b><br>"
                                                        f"{row['articles']:,} articles mention it")
             ui.chart(fig, ranked[["country", "name", "articles"]], key="countries_mentioned_bars",
-                     filename=f"marsad-countries-mentioned-{flt.start}-{flt.end}.csv")
+                     filename=f"marsad-countries-mentioned-{ui.span(flt)}.csv")
         with map_tab:
             iso3 = {code: c.iso3 for code, c in info.items() if c.iso3}
             fig = charts.choropleth(mentioned, iso3=iso3, names={code: c.name_en for code, c in info.items()},
                                     height=360)
             ui.chart(fig, mentioned.assign(name=mentioned["country"].map(ui.country_name)), key="countries_map",
-                     filename=f"marsad-countries-map-{flt.start}-{flt.end}.csv")
+                     filename=f"marsad-countries-map-{ui.span(flt)}.csv")
             st.caption("The browser loads the map's country outlines from plotly's map server; without internet "
                        "access the map stays blank, and the Ranked tab has the same numbers.")
 
@@ -67,4 +67,4 @@ else:
                          x_names={c: ui.country_name(c) for c in matrix["country"]}, show_values=True,
                          x_by_total=True)
     ui.chart(fig, matrix.astype({"topic": "object"}), key="countries_matrix", drill=False,
-             filename=f"marsad-topic-country-{flt.start}-{flt.end}.csv")
+             filename=f"marsad-topic-country-{ui.span(flt)}.csv")

@@ -46,7 +46,7 @@ if df.empty or int(df["matching"].sum()) == 0:
 else:
     fig = charts.time_series(df, share=share, bucket=flt.bucket, colors=ctx.topic_colors, names=ctx.topic_names)
     out = df.rename(columns={"bucket": "date"})
-    ui.chart(fig, out, key="overview_topics", filename=f"marsad-topics-{flt.start}-{flt.end}.csv", bucket=flt.bucket)
+    ui.chart(fig, out, key="overview_topics", filename=f"marsad-topics-{ui.span(flt)}.csv", bucket=flt.bucket)
     if share:
         st.caption("Share = articles on the topic ÷ all articles from the same sources in that period.")
     if df["bucket"].min() < flt.start or bucket_end(df["bucket"].max(), flt.bucket) > flt.end:

@@ -26,7 +26,7 @@ def hover(row: pd.Series) -> str:
 st.subheader("Coverage per source")
 st.caption("Matching articles per outlet (the 25 with most). Hover for each outlet's share of its own output.")
 ui.chart(charts.ranked_bars(top, label="source", value="matching", kind="source", hover=hover), top,
-         key="sources_ranked", filename=f"marsad-sources-{flt.start}-{flt.end}.csv")
+         key="sources_ranked", filename=f"marsad-sources-{ui.span(flt)}.csv")
 
 st.subheader("Sources × " + {"day": "day", "week": "week", "month": "month"}[flt.bucket])
 grid = data.source_week_heatmap(flt, 20)
@@ -35,7 +35,7 @@ if grid.empty or int(grid["matching"].sum()) == 0:
 else:
     fig = charts.heatmap(grid, x="bucket", y="source", z="matching", bucket=flt.bucket)
     ui.chart(fig, grid.rename(columns={"bucket": "date"}), key="sources_heatmap", drill=False,
-             filename=f"marsad-sources-by-{flt.bucket}-{flt.start}-{flt.end}.csv")
+             filename=f"marsad-sources-by-{flt.bucket}-{ui.span(flt)}.csv")
 
 st.subheader("Who covers a topic most")
 present = [t for t in ctx.topics if t in ctx.options.topics]
@@ -53,7 +53,7 @@ else:
                                  hover=hover, color=ctx.topics[topic].color)
         st.caption(f"Each outlet's part of all {int(by_topic['matching'].sum()):,} articles on "
                    f"{ctx.topic_label(topic)} (bars); hover for counts.")
-        ui.chart(fig, by_topic, key="sources_topic_chart", filename=f"marsad-sources-{topic}-{flt.start}-{flt.end}.csv")
+        ui.chart(fig, by_topic, key="sources_topic_chart", filename=f"marsad-sources-{topic}-{ui.span(flt)}.csv")
 
 st.subheader("Sources")
 table = data.source_table(flt)
@@ -66,4 +66,4 @@ st.dataframe(
         "last_published": st.column_config.DatetimeColumn("Latest (UTC)", format="YYYY-MM-DD HH:mm"),
     },
 )
-ui.csv_download(table, f"marsad-source-table-{flt.start}-{flt.end}.csv", key="sources_table_csv")
+ui.csv_download(table, f"marsad-source-table-{ui.span(flt)}.csv", key="sources_table_csv")
