@@ -344,3 +344,31 @@ def test_a_link_cannot_be_broken_out_of() -> None:
 )
 def test_right_to_left_is_decided_by_language_then_first_letter(title: str, language: str | None, rtl: bool) -> None:
     assert ui.is_rtl(title, language) is rtl
+
+
+def test_new_data_shows_on_the_next_run_without_clearing_the_cache(seeded: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   feed_server: FeedServer) -> None:
+    from datetime import UTC, datetime
+    from email.utils import format_datetime
+
+    from ingest.fetch import FetchOptions
+    from ingest.models import FeedConfig
+    from ingest.pipeline import run_once
+    from tests.httpserver import Response
+
+    db = tmp_path / "marsad.duckdb"
+    db.write_bytes(seeded.read_bytes())
+    snapshot_path(db).write_bytes(snapshot_path(seeded).read_bytes())
+    monkeypatch.setenv("MARSAD_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert metric(at, "Articles") == "25"
+
+    now = format_datetime(datetime.now(UTC))
+    items = "".join(f"<item><title>Fresh story {i}</title><link>https://fresh.example/{i}</link>"
+                    f"<pubDate>{now}</pubDate><description>New.</description></item>" for i in range(2))
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Fresh</title>{items}</channel></rss>'
+    url = feed_server.add("/fresh.xml", Response(200, body.encode(), {"Content-Type": "application/rss+xml"}))
+    run_once(db, [FeedConfig(url, "Fresh Times", "GB", "en")], options=FetchOptions(allow_private_hosts=True))
+
+    assert metric(at.run(), "Articles") == "27"  # the same session, the cache untouched: the version moved
