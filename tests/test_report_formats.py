@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -159,7 +160,7 @@ def test_html_escapes_feed_text(report: Report) -> None:
 
 def test_html_marks_arabic_right_to_left(report: Report) -> None:
     doc = render(report, "html").decode("utf-8")
-    assert '<div class="story" lang="ar" dir="rtl"><div class="headline"><a href="https://nile.example/n/' in doc
+    assert '<p class="story" lang="ar" dir="rtl"><a href="https://nile.example/n/' in doc
     assert '<span class="ar" lang="ar" dir="rtl">مفاوضات غزة</span>' in doc
 
 
@@ -230,3 +231,34 @@ def test_cell_neutralises_formula_starts(value: str) -> None:
 
 def test_cell_leaves_ordinary_text_alone() -> None:
     assert cell("غزة: هدنة =") == "غزة: هدنة =" and cell("Talks resume") == "Talks resume"
+
+
+def _word_x(pdf: Path) -> list[tuple[int, float, str]]:
+    """(line y, x, word) for every word pdftotext finds; Arabic words in either glyph order."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    found = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(.*?)</word>', out)
+    return [(round(float(y)), float(x), html_unescape(w).translate(BIDI_CONTROLS)) for x, y, w in found]
+
+
+def _x(words: list[tuple[int, float, str]], word: str, line: int | None = None) -> tuple[int, float]:
+    for y, x, w in words:
+        if (line is None or abs(y - line) <= 2) and (word in w or word[::-1] in w):
+            return y, x
+    raise AssertionError(f"{word!r} not on the page: {[w for _, _, w in words]}")
+
+
+@needs_poppler
+def test_pdf_lays_out_arabic_right_to_left_with_numbers_and_names_in_order(report: Report, tmp_path: Path) -> None:
+    gaza = report.sections[0]
+    story = dataclasses.replace(gaza.stories[0], title="مقتل 12 شخصا في غزة", source="نجم مصر",
+                                other_sources=("قناة لبنان", "جريدة مصر", "Gulf Wire"))
+    small = dataclasses.replace(report, sections=(dataclasses.replace(gaza, stories=(story,), spikes=()),), feeds=())
+    pdf = tmp_path / "bidi.pdf"
+    pdf.write_bytes(render(small, "pdf"))
+    words = _word_x(pdf)
+    # The Arabic headline reads right to left, the number inside it in its place.
+    line, first = _x(words, "مقتل")
+    assert first > _x(words, "12", line)[1] > _x(words, "شخصا", line)[1]
+    # Its English line underneath reads left to right, the outlets in the order given.
+    line, a = _x(words, "قناة")
+    assert a < _x(words, "جريدة", line)[1] < _x(words, "Gulf", line)[1]

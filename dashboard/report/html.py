@@ -32,8 +32,14 @@ from dashboard.report.model import (
 )
 from dashboard.report.safe import http_url
 from dashboard.report.stories import MIN_TITLE_TOKENS
+from ingest.config import countries
 
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+# Unicode isolates around a name or a line of the other direction, so that its direction never leaks
+# into its neighbours ("(a, b, c)" keeps its order). WeasyPrint ignores CSS unicode-bidi: isolate but
+# Pango honours these characters, as browsers do.
+LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
 
 LATIN = '"Noto Sans", "DejaVu Sans"'
 ARABIC = '"Noto Naskh Arabic", "Noto Sans Arabic"'
@@ -48,7 +54,7 @@ body {{ max-width: 60rem; margin: 0 auto; padding: 0 1rem; }}
 h1 {{ font-size: 24pt; margin: 0 0 4pt; color: #113; string-set: reportname content(); }}
 h2 {{ font-size: 15pt; margin: 18pt 0 6pt; border-bottom: 1.5pt solid #ccd; padding-bottom: 2pt; }}
 h3 {{ font-size: 11pt; margin: 10pt 0 4pt; }}
-.cover {{ padding-top: 40mm; break-after: page; }}
+.cover {{ padding-top: 6mm; }}
 .cover .week {{ font-size: 16pt; margin: 0 0 16pt; }}
 .cover table {{ margin: 12pt 0; }}
 .note {{ background: #fff6dd; border-left: 3pt solid #e6a800; padding: 6pt 8pt; }}
@@ -61,24 +67,30 @@ tr {{ break-inside: avoid; }}
 td.url {{ word-break: break-all; font-size: 8pt; }}
 td.n, th.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 td[dir=rtl] {{ text-align: right; }}
-.pair {{ display: flex; gap: 24pt; }}
-.pair > div {{ flex: 1; }}
+/* table layout, not flex or floats: WeasyPrint lays them out several times faster */
+.pair {{ display: table; width: 100%; }}
+.pair > div {{ display: table-cell; width: 50%; padding-right: 14pt; }}
 .topic {{ break-before: auto; }}
-.topic h2 .ar {{ float: right; font-weight: 600; }}
+.topic h2 {{ display: table; width: 100%; }}
+.topic h2 > span {{ display: table-cell; }}
+.topic h2 > .ar {{ text-align: right; }}
 .swatch {{ display: inline-block; width: 9pt; height: 9pt; border-radius: 2pt; margin-right: 4pt; }}
 img.chart {{ width: 100%; max-width: 17cm; }}
-.story {{ margin: 0 0 5pt; padding: 0 6pt; border-left: 2pt solid #d8d8e0; break-inside: avoid; }}
+.story {{ margin: 0 0 5pt; padding: 0 6pt; border-left: 2pt solid #d8d8e0; break-inside: avoid;
+  font-size: 10.5pt; line-height: 1.3; }}
 .story[dir=rtl] {{ border-left: none; border-right: 2pt solid #d8d8e0; }}
-.story[dir=rtl] .meta {{ text-align: right; }}
-.headline {{ font-size: 10.5pt; }}
-.ar-token {{ unicode-bidi: isolate; }}
 .meta {{ font-size: 8.5pt; color: #555; }}
 a {{ color: #1a4f8a; text-decoration: none; }}
 pre {{ white-space: pre-wrap; font-family: {LATIN}, {ARABIC}, monospace; font-size: 8.5pt; background: #f6f6f6;
   padding: 4pt 6pt; margin: 2pt 0 6pt; }}
 .break {{ break-before: page; }}
 .keep {{ break-inside: avoid; }}
+p.outlets {{ font-size: 8.5pt; margin: 0 0 4pt; }}
 """
+
+
+def country_names() -> dict[str, str]:
+    return {code: c.name_en for code, c in countries().items()}
 
 
 def _t(text: object) -> str:
@@ -104,8 +116,8 @@ def _bidi(text: str, tag: str = "span", cls: str = "") -> str:
     """`text` in its own element, marked up for its script's direction and font."""
     klass = f' class="{cls}"' if cls else ""
     if direction(text) == "rtl":
-        return f'<{tag}{klass} lang="ar" dir="rtl">{_t(text)}</{tag}>'
-    return f"<{tag}{klass}>{_t(text)}</{tag}>"
+        return f'<{tag}{klass} lang="ar" dir="rtl">{RLI}{_t(text)}{PDI}</{tag}>'
+    return f"<{tag}{klass}>{_t(text)}</{tag}>" if klass else _t(text)
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -158,11 +170,11 @@ def _story(rank: int, s: Story) -> str:
         names = ", ".join(_bidi(o) for o in s.other_sources)
         word = "outlet" if len(s.other_sources) == 1 else "outlets"
         meta += f" · <strong>+ {len(s.other_sources)} other {word}</strong> ({names})"
-    return f'<div class="story"{side}><div class="headline">{title}</div><div class="meta" dir="ltr">{meta}</div></div>'
+    return f'<p class="story"{side}>{title}<br><span class="meta" dir="ltr">{LRI}{meta}{PDI}</span></p>'
 
 
 def _stories(stories: Sequence[Story]) -> str:
-    return '<div class="stories">' + "".join(_story(i, s) for i, s in enumerate(stories, 1)) + "</div>"
+    return "".join(_story(i, s) for i, s in enumerate(stories, 1))
 
 
 _QUERY_TOKEN = re.compile(r'"[^"]*"\*?|[^\s()"]+')
@@ -177,7 +189,7 @@ def _query(text: str) -> str:
         out.append(_t(text[pos:m.start()]))
         token = m.group()
         if _ARABIC_LETTER.search(token):
-            out.append(f'<span class="ar-token" lang="ar" dir="rtl">{_t(token)}</span>')
+            out.append(f'<span class="ar-token" lang="ar" dir="rtl">{RLI}{_t(token)}{PDI}</span>')
         else:
             out.append(_t(token))
         pos = m.end()
@@ -241,7 +253,7 @@ def _section(r: Report, sec: TopicSection) -> str:
     t, c = sec.topic, sec.count
     days = r.week.days
     prev_days = r.week.previous().days
-    head = (f'<h2><span class="swatch" style="background:{_attr(t.color)}"></span>{_t(t.label)}'
+    head = (f'<h2><span><span class="swatch" style="background:{_attr(t.color)}"></span>{_t(t.label)}</span>'
             f' <span class="ar" lang="ar" dir="rtl">{_t(t.label_ar)}</span></h2>')
     stale = ('<p class="note">The stored articles were tagged with an earlier definition of this topic; '
              "they are retagged at the next ingest run.</p>" if t.stale else "")
@@ -292,20 +304,39 @@ def _appendix(r: Report) -> str:
     topics = "".join(
         f'<div class="keep"><h3>{_t(t.label)} <span lang="ar" dir="rtl">{_t(t.label_ar)}</span> '
         f'<span class="muted">({_t(t.id)})</span></h3>{_query(t.query_text)}'
-        f'<p class="meta">Read by Marsad as:</p>{_query(t.canonical)}'
         + ("<p class=\"note\">Stored tags come from an earlier definition (retag pending).</p>" if t.stale else "")
         + "</div>"
         for t in r.topics)
-    feeds = _table(["Source", "Country", "Lang.", "Feed", "Articles", "Fetches", "Failures this week"],
-                   [(_bidi(f.source), _t(f.source_country), _t(f.language), f'<td class="url">{_t(f.url)}</td>',
-                     fmt.number(f.articles),
-                     fmt.number(f.attempts),
-                     _t(fmt.failing_period(f) + (f" — last error: {f.last_error}" if f.last_error else ""))
-                     + (f" (disabled: {_t(f.disabled_reason or '')})" if not f.enabled else ""))
-                    for f in r.feeds], numeric=(4, 5))
     return (f'<section class="appendix break"><h2>Method appendix</h2>{method}<h2>Topic definitions</h2>{topics}'
-            f"<h2>Sources monitored</h2><p>{fmt.number(r.feeds_monitored)} feeds monitored, "
-            f"{fmt.number(len(r.feeds_failing))} with failed fetches this week.</p>{feeds}</section>")
+            f"{_feeds(r)}</section>")
+
+
+def _feeds(r: Report) -> str:
+    """Failing feeds in detail; every monitored outlet by country, as text (a 600-row table took
+    WeasyPrint 45 s to lay out; the XLSX Feeds sheet has one row per feed)."""
+    failing = r.feeds_failing
+    table = _table(["Source", "Feed", "Articles", "Failures this week"],
+                   [(_bidi(f.source), f'<td class="url">{_t(f.url)}</td>', fmt.number(f.articles),
+                     _t(fmt.failing_period(f) + (f" — last error: {f.last_error}" if f.last_error else "")))
+                    for f in failing], numeric=(2,)) if failing else '<p class="muted">None.</p>'
+    by_country: dict[str, dict[str, int]] = {}
+    for f in r.feeds:
+        outlets = by_country.setdefault(f.source_country, {})
+        outlets[f.source] = outlets.get(f.source, 0) + f.articles
+    names = country_names()
+    groups = []
+    for code in sorted(by_country, key=lambda c: (-len(by_country[c]), c)):
+        outlets = by_country[code]
+        listed = " · ".join(f"{_bidi(s)} ({fmt.number(n)})" for s, n in sorted(outlets.items()))
+        groups.append(f'<p class="outlets"><strong>{_t(names.get(code, code))}</strong> '
+                      f'<span class="muted">({len(outlets)})</span>: {listed}</p>')
+    disabled = [f for f in r.feeds if not f.enabled]
+    off = ("<p class=\"meta\">Disabled: " + "; ".join(
+        f"{_bidi(f.source)} ({_t(f.disabled_reason or 'disabled')})" for f in disabled) + "</p>") if disabled else ""
+    return (f"<h2>Feeds failing this week</h2>{table}"
+            f"<h2>Sources monitored</h2><p>{fmt.number(r.feeds_monitored)} feeds from "
+            f"{fmt.number(len({f.source for f in r.feeds}))} outlets; in brackets, each outlet's articles this week "
+            f"(all topics or none).</p>{''.join(groups)}{off}")
 
 
 def render_html(r: Report) -> str:

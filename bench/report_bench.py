@@ -1,0 +1,92 @@
+"""Weekly report benchmark: seconds to gather one week and to write each format, on any Marsad database.
+
+    python -m bench.report_bench --db bench/work/corpus/100000-s7.duckdb [--week 2026-W47] [--tz UTC]
+        [--topics a,b] [--repeat 2] [--out DIR] [--json]
+
+Without --week it reports the last complete week before the newest article. Prints the database's
+size, the week's counts, the build time (every query, through the read layer) and each format's
+render time and size; with --repeat N the best of N runs is shown (the first run also pays for
+imports and font loading, printed separately as "first"). Target for the 1,000,000-article
+database: PDF (build + render) ≤ 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from dashboard.report import FORMATS, ReportWeek, build_report, render, report_file_name
+from ingest.store import reader
+
+
+def default_week(db: Path, tz: str) -> ReportWeek:
+    """The last complete ISO week before the newest article."""
+    with reader(db) as con:
+        newest = con.execute("SELECT max(published_at) FROM articles").fetchall()[0][0]
+    if newest is None:
+        raise SystemExit(f"{db} holds no articles")
+    return ReportWeek.containing(newest.date() - timedelta(days=7), tz)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.report_bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--db", type=Path, required=True)
+    p.add_argument("--week", default=None)
+    p.add_argument("--tz", default="UTC")
+    p.add_argument("--topics", default="")
+    p.add_argument("--repeat", type=int, default=2)
+    p.add_argument("--out", type=Path, default=None, help="also write the files here, to look at them")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    args = p.parse_args(argv)
+
+    week = ReportWeek.parse(args.week, args.tz) if args.week else default_week(args.db, args.tz)
+    topics = [t for t in args.topics.split(",") if t.strip()]
+    with reader(args.db) as con:
+        total = int(con.execute("SELECT count(*) FROM articles").fetchall()[0][0])
+
+    builds: list[float] = []
+    renders: dict[str, list[float]] = {f: [] for f in FORMATS}
+    sizes: dict[str, int] = {}
+    report = None
+    for _ in range(max(1, args.repeat)):
+        t = time.perf_counter()
+        report = build_report(args.db, week, topics)
+        builds.append(time.perf_counter() - t)
+        for fmt in FORMATS:
+            t = time.perf_counter()
+            data = render(report, fmt)
+            renders[fmt].append(time.perf_counter() - t)
+            sizes[fmt] = len(data)
+            if args.out:
+                args.out.mkdir(parents=True, exist_ok=True)
+                (args.out / report_file_name(report, fmt)).write_bytes(data)
+    assert report is not None
+    result = {
+        "db": str(args.db), "db_bytes": args.db.stat().st_size, "articles_in_db": total, "week": week.label,
+        "tz": week.tz, "topics": len(report.topics), "week_articles": report.summary.articles,
+        "week_all_articles": report.summary.all_articles, "feeds": len(report.feeds),
+        "build_s": {"first": round(builds[0], 3), "best": round(min(builds), 3)},
+        "render_s": {f: {"first": round(v[0], 3), "best": round(min(v), 3)} for f, v in renders.items()},
+        "bytes": sizes,
+        "pdf_total_best_s": round(min(builds) + min(renders["pdf"]), 3),
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"database   {args.db} ({total:,} articles, {result['db_bytes'] / 1e6:.0f} MB)")
+    print(f"week       {week.label} {week.span()} ({week.tz}); {len(report.topics)} topics; "
+          f"{report.summary.articles:,} articles on them of {report.summary.all_articles:,}; {len(report.feeds)} feeds")
+    print(f"{'step':<8} {'first s':>8} {'best s':>8} {'bytes':>10}")
+    print(f"{'build':<8} {builds[0]:>8.2f} {min(builds):>8.2f} {'':>10}")
+    for fmt in FORMATS:
+        print(f"{fmt:<8} {renders[fmt][0]:>8.2f} {min(renders[fmt]):>8.2f} {sizes[fmt]:>10,}")
+    print(f"PDF total (build + render, best): {result['pdf_total_best_s']:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
