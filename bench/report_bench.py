@@ -8,6 +8,19 @@ size, the week's counts, the build time (every query, through the read layer) an
 render time and size; with --repeat N the best of N runs is shown (the first run also pays for
 imports and font loading, printed separately as "first"). Target for the 1,000,000-article
 database: PDF (build + render) ≤ 10 s.
+
+Measured 2026-11-29 on the 2-core development machine while other jobs ran (load 4–6), all 11
+default topics, week 2026-W47, best of 2 (seconds):
+
+    database                         articles  week's topic articles  build   pdf   html  xlsx   csv
+    bench.corpus 100k                  99,211                    444   0.63  7.50   1.86  0.60  0.01
+    the same ×10 (ids suffixed)       992,110                  4,440   1.25  5.32   1.40  1.48  0.04
+
+The ×10 file was made by copying every article, tag and mention row nine times into a copy of the
+100k corpus (so 1M rows, ten times the weekly volume, and rows not in date order — a pessimistic
+layout for zone maps); PDF build + render 6.6 s. The PDF's time is WeasyPrint laying out ~20 pages,
+nearly independent of the database's size; a 600-row feed table in the appendix once cost 45 s and
+was replaced by a compact list (the full table is the XLSX Feeds sheet).
 """
 
 from __future__ import annotations
