@@ -147,13 +147,18 @@ def utc(ts: datetime | None) -> str:
     return f"{ts.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
+# Maps take their country outlines from dashboard/static/ (Streamlit's static serving, relative to
+# the page) instead of plotly's map server, so they draw without internet access.
+PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "app/static/"}
+
+
 def chart(fig: object, data: pd.DataFrame, *, key: str, filename: str, bucket: str = "week",
           drill: bool = True) -> None:
     """A plotly chart (click a mark → its articles, when `drill`) with its data as a CSV download."""
     from dashboard.filters import select_callback  # late: filters imports nothing from ui, keep it so
 
     st.plotly_chart(fig, key=key, on_select=select_callback(key, bucket) if drill else "ignore",
-                    selection_mode="points", config={"displaylogo": False})
+                    selection_mode="points", config=PLOTLY_CONFIG)
     row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center")
     with row:
         if drill:

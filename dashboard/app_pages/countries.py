@@ -52,8 +52,6 @@ with right:
                                     height=360)
             ui.chart(fig, mentioned.assign(name=mentioned["country"].map(ui.country_name)), key="countries_map",
                      filename=f"marsad-countries-map-{ui.span(flt)}.csv")
-            st.caption("The browser loads the map's country outlines from plotly's map server; without internet "
-                       "access the map stays blank, and the Ranked tab has the same numbers.")
 
 st.subheader("Topics × countries talked about")
 matrix = data.topic_country_matrix(flt, 15)
