@@ -12,6 +12,7 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html import unescape as html_unescape
@@ -204,6 +205,12 @@ def test_same_report_gives_the_same_bytes(week_db: Path, report: Report) -> None
     again = build_report(week_db, WEEK, topics=TOPICS, now=GENERATED)
     for fmt in ("csv", "xlsx", "html"):
         assert render(again, fmt) == render(report, fmt), fmt
+    # Nothing in the workbook carries the time it was written (openpyxl stamps "modified" on save,
+    # which made two saves a second apart differ).
+    with zipfile.ZipFile(io.BytesIO(render(report, "xlsx"))) as z:
+        core = z.read("docProps/core.xml").decode()
+        assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core) == ["2025-04-08T06:00:00Z"] * 2
 
 
 def test_week_without_articles_gives_every_format_saying_so(empty_report: Report) -> None:

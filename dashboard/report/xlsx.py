@@ -13,6 +13,7 @@ generation time and the zip entries a fixed timestamp, so the same report gives 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -35,6 +36,7 @@ _TITLE_FONT = Font(bold=True, size=14)
 _RTL = Alignment(horizontal="right", readingOrder=2)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_MODIFIED_RE = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 Value = str | int | float | date | datetime | None
 
@@ -229,15 +231,20 @@ def _method(ws: Worksheet, r: Report) -> None:
     _widths(ws, [24, 60, 30, 70, 70, 12])
 
 
-def _deterministic(data: bytes) -> bytes:
-    """The same zip with every entry's timestamp fixed (openpyxl stamps the current time)."""
+def _deterministic(data: bytes, modified: datetime) -> bytes:
+    """The same zip with every entry's timestamp fixed and the document's "modified" property set to
+    `modified` (openpyxl stamps the current time on both when it saves)."""
+    stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _MODIFIED_RE.sub(rb"\g<1>" + stamp + rb"\g<2>", body)
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            dst.writestr(fixed, body)
     return out.getvalue()
 
 
@@ -273,4 +280,4 @@ def xlsx_bytes(r: Report) -> bytes:
     wb.properties.title = f"Marsad weekly report {r.week.label}"
     buf = io.BytesIO()
     wb.save(buf)
-    return _deterministic(buf.getvalue())
+    return _deterministic(buf.getvalue(), created)
