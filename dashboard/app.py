@@ -26,7 +26,8 @@ from ingest.errors import MarsadError, QueryError, StoreError, StoreLockedError 
 
 log = logging.getLogger("marsad.dashboard")
 
-st.set_page_config(page_title="Marsad", page_icon=":material/monitoring:", layout="wide",
+# A local icon: a Material icon as favicon would be fetched from Google by the browser.
+st.set_page_config(page_title="Marsad", page_icon=str(Path(__file__).parent / "static" / "marsad-icon.png"), layout="wide",
                    initial_sidebar_state="expanded")
 ui.inject_css()
 

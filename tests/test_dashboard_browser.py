@@ -1,8 +1,7 @@
 """The dashboard in a real browser: `streamlit run` on a free port, Chromium driven by Playwright.
 
 Every page is opened, the test waits until its charts (or tables) are drawn, checks that no error
-or exception element is shown, and saves a full-page screenshot to docs/screenshots/<page>.png (the
-README shows them). Needs Debian's chromium at /usr/bin/chromium; skipped without it.
+or exception element is shown, and saves a full-page screenshot to tests/artifacts/screenshots/. Needs Debian's chromium at /usr/bin/chromium; skipped without it.
 """
 
 from __future__ import annotations
@@ -22,7 +21,9 @@ import pytest
 from tests.httpserver import FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "docs" / "screenshots"
+# Screenshots of the small test database go to a scratch folder (git-ignored); the README's come
+# from the demo corpus (tests/test_readme_screenshots.py).
+SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -99,16 +100,6 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def dashboard_url(seeded_db: Path) -> Iterator[str]:
     with serve_dashboard(seeded_db) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 WIDTH = 1400
