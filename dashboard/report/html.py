@@ -238,8 +238,8 @@ def _summary(r: Report) -> str:
     chart = ""
     shown = [c for c in counts if c.articles or c.previous]
     if shown:
-        chart = _img(topics_chart([c.topic.label for c in shown], [c.articles for c in shown],
-                                  [c.previous for c in shown], [c.topic.color for c in shown]),
+        chart = _img(topics_chart(tuple(c.topic.label for c in shown), tuple(c.articles for c in shown),
+                                  tuple(c.previous for c in shown), tuple(c.topic.color for c in shown)),
                      "Articles per topic, this week and the previous week")
     note = ("<p class=\"muted\">An article on two topics counts once in each topic's row and once in the "
             "total.</p>")
@@ -259,7 +259,7 @@ def _section(r: Report, sec: TopicSection) -> str:
              "they are retagged at the next ingest run.</p>" if t.stale else "")
     line = (f"<p><strong>{fmt.number(c.articles)}</strong> articles this week, {fmt.number(c.previous)} the week "
             f"before ({_t(fmt.change(c.articles, c.previous))}); {fmt.number(sec.story_count)} distinct stories.</p>")
-    chart = _img(daily_chart(days, sec.daily, sec.daily_previous, t.color),
+    chart = _img(daily_chart(tuple(days), sec.daily, sec.daily_previous, t.color),
                  f"{t.label}: articles per day, this week and the previous week")
     daily = _table(["", *(f"{d:%a} {d.day}" for d in days), "Total"],
                    [("This week", *(fmt.number(v) for v in sec.daily), fmt.number(c.articles)),
