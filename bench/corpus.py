@@ -10,7 +10,8 @@ ingest leaves them) and the feed, run and topic-definition rows are what ingest 
 Generation and tagging run in worker processes (one week per task); the parent only writes.
 
 Built files are cached in bench/work/corpus/ keyed by size and seed, beside a JSON record of the
-build; `python -m bench.corpus 1m` builds (or reuses) one.
+build; `python -m bench.corpus 1m` builds (or reuses) one. When topics.toml changed since a build, a
+reused corpus is retagged in SQL first, as the next ingest run would do.
 """
 
 from __future__ import annotations
@@ -418,9 +419,28 @@ def ensure_corpus(size: int, seed: int = 7, *, rebuild: bool = False, workers: i
     """
     db = corpus_path(size, seed)
     info = None if rebuild else read_info(db)
-    if info is not None:
-        return info
-    return build_corpus(db, size, seed, workers=workers, say=say)
+    if info is None:
+        return build_corpus(db, size, seed, workers=workers, say=say)
+    refresh_topics(db, say)
+    return info
+
+
+def refresh_topics(db: Path, say: object = None) -> tuple[str, ...]:
+    """Retag a cached corpus whose topic definitions changed since it was built, as the next ingest run
+    would (ingest.store.retag in SQL); returns the ids retagged."""
+    from ingest.store import writer
+    from ingest.store.retag import retag, stale_topics
+    from ingest.topics import load_topics
+
+    topics = load_topics()
+    with writer(db) as con:
+        stale = stale_topics(con, topics)
+        if stale:
+            if callable(say):
+                say(f"{db.name}: retagging {len(stale)} changed topic(s): {', '.join(t.id for t in stale)}")
+            retag(con, stale, datetime.now(UTC), defined=[t.id for t in topics])
+            con.execute("CHECKPOINT")
+    return tuple(t.id for t in stale)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
