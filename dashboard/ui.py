@@ -100,8 +100,15 @@ def country_label(code: str) -> str:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    # UTF-8 with a byte-order mark, so Excel opens Arabic text correctly.
-    return df.to_csv(index=False).encode("utf-8-sig")
+    """A CSV download: text cells neutralised against spreadsheet formulas (dashboard.report.safe.cell),
+    UTF-8 with a byte-order mark so Excel opens Arabic text correctly."""
+    from dashboard.report.safe import cell
+
+    safe = df.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(lambda v: cell(v) if isinstance(v, str) else v)
+    return safe.to_csv(index=False).encode("utf-8-sig")
 
 
 def csv_download(df: pd.DataFrame, filename: str, key: str, label: str = "Download CSV") -> None:
