@@ -136,11 +136,16 @@ class Section:
     rows: list[Sequence[str]] = field(default_factory=list)
     growth: list[str] = field(default_factory=list)  # one sentence per figure on how it grows with size
     notes: list[str] = field(default_factory=list)
+    targets: list[tuple[str, str, str, str]] = field(default_factory=list)  # (figure, target, measured, verdict)
     seconds: float = 0.0  # how long the benchmark itself took
     load: str = ""  # load average when it finished (the machine is shared: say how busy it was)
 
     def add(self, *cells: object) -> None:
         self.rows.append([str(c) for c in cells])
+
+    def target(self, figure: str, target: str, measured: str, met: bool) -> None:
+        """Record a figure that has a target, for the summary at the top of RESULTS.md."""
+        self.targets.append((figure, target, measured, "meets" if met else "MISSES"))
 
     def markdown(self) -> str:
         lines = [f"## {self.title}", "", f"Command: `{self.command}`  ", f"Ran in {fmt_s(self.seconds)}; "

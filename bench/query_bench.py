@@ -71,6 +71,7 @@ def run(sizes: Sequence[int] = (10_000, 100_000, 1_000_000), seed: int = 7) -> S
         ("articles", "query", "hits 30 d / all", "30 days, open conn.", "30 days, new conn.", "all, open conn.",
          "all, new conn.", "Articles page list (30 d)", "≤ 300 ms"))
     worst: dict[int, float] = {}
+    worst30: dict[int, float] = {}
     for size in sizes:
         info = ensure_corpus(size, seed)
         db = Path(info.path)
@@ -84,9 +85,15 @@ def run(sizes: Sequence[int] = (10_000, 100_000, 1_000_000), seed: int = 7) -> S
                 lw, _lc = _timings(db, con, lambda c, f=flt: list_articles(c, f, 50, 0))
                 slowest = max(w30.median, c30.median, wall.median, call.median)
                 worst[size] = max(worst.get(size, 0.0), slowest)
+                worst30[size] = max(worst30.get(size, 0.0), w30.median, c30.median)
                 section.add(f"{info.articles:,}", f"{label}: `{query}`", f"{hits30:,} / {hits_all:,}", w30.ms(),
                             c30.ms(), wall.ms(), call.ms(), lw.ms(), "meets" if slowest <= TARGET_S else "MISSES")
     ordered = sorted(worst)
+    top = ordered[-1]
+    section.target(f"Keyword query, slowest of {len(QUERIES)}, last 30 days, {size_label(top)}", "≤ 300 ms",
+                   fmt_ms(worst30[top]), worst30[top] <= TARGET_S)
+    section.target(f"Keyword query, slowest of {len(QUERIES)}, all articles, {size_label(top)}", "≤ 300 ms",
+                   fmt_ms(worst[top]), worst[top] <= TARGET_S)
     if len(ordered) > 1:
         parts = ", ".join(f"{fmt_ms(worst[s])} at {size_label(s)}" for s in ordered)
         section.growth.append(
