@@ -8,7 +8,7 @@ none, and the next run completes it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
@@ -25,10 +25,7 @@ ARTICLE_COLUMNS = [
 
 
 _COLS = ", ".join(ARTICLE_COLUMNS)  # a fixed list of identifiers, never user text
-_INSERT_ARTICLES = (
-    f"INSERT INTO articles ({_COLS}) SELECT DISTINCT ON (id) {_COLS} FROM batch_articles "  # noqa: S608
-    "WHERE id IN (SELECT id FROM new_ids)"
-)
+_INSERT_ARTICLES = f"INSERT INTO articles ({_COLS}) SELECT {_COLS} FROM new_articles"  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -156,33 +153,119 @@ def finish_run(con: Connection, run_id: int, *, finished_at: datetime, feeds_ok:
     )
 
 
-def _update_feed(con: Connection, u: FeedUpdate) -> None:
-    con.execute(
-        """
-        UPDATE feeds SET
-            last_fetched_at = ?,
-            last_success_at = CASE WHEN ? THEN ? ELSE last_success_at END,
-            last_status = ?, last_error = ?, consecutive_failures = ?, next_fetch_at = ?,
-            enabled = ?, disabled_reason = ?,
-            fetch_url = coalesce(?, fetch_url),
-            etag = CASE WHEN ? THEN coalesce(?, etag) ELSE etag END,
-            last_modified = CASE WHEN ? THEN coalesce(?, last_modified) ELSE last_modified END,
-            content_hash = coalesce(?, content_hash)
-        WHERE url = ?
-        """,
-        [u.fetched_at, u.success, u.fetched_at, u.status, u.error, u.consecutive_failures, u.next_fetch_at,
-         u.enabled, u.disabled_reason, u.fetch_url, u.success, u.etag, u.success, u.last_modified,
-         u.content_hash, u.url],
-    )
+@dataclass(frozen=True)
+class Attempt:
+    """One feed's attempt, ready to store: its feed's new state, its log line and what it parsed.
+
+    `articles` rows follow ARTICLE_COLUMNS; `topics` rows are (article_id, topic); `countries` rows are
+    (article_id, country, mentions). `parsed` is False when there was nothing to parse (304, failure).
+    """
+
+    update: FeedUpdate
+    log: FetchLogRow
+    articles: list[tuple[object, ...]] = field(default_factory=list)
+    topics: list[tuple[str, str]] = field(default_factory=list)
+    countries: list[tuple[str, str, int]] = field(default_factory=list)
+    parsed: bool = False
 
 
-def _insert_log(con: Connection, row: FetchLogRow) -> None:
-    con.execute(
-        """INSERT INTO fetch_log (run_id, feed_url, started_at, duration_ms, outcome, http_status, error, bytes,
-                                  items_parsed, items_new) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [row.run_id, row.feed_url, row.started_at, row.duration_ms, row.outcome, row.http_status, row.error,
-         row.bytes, row.items_parsed, row.items_new],
-    )
+_UPDATE_COLUMNS = ["url", "fetched_at", "success", "status", "error", "consecutive_failures", "next_fetch_at",
+                   "enabled", "disabled_reason", "fetch_url", "etag", "last_modified", "content_hash"]
+_LOG_COLUMNS = ["run_id", "feed_url", "started_at", "duration_ms", "outcome", "http_status", "error", "bytes",
+                "items_parsed", "items_new"]
+
+
+def _frame(rows: list[tuple[object, ...]], columns: list[str]) -> pd.DataFrame:
+    # Object columns: DuckDB reads None as NULL from them whatever the column holds.
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def record_attempts(con: Connection, attempts: Sequence[Attempt]) -> list[int]:
+    """Store several feed attempts in one transaction; returns the number of new articles of each.
+
+    A run killed at any moment leaves every feed either wholly stored or not at all (its content hash
+    and validators are only updated in the same transaction), and the next run completes it. An
+    article already stored (same id, or same feed and guid) is left as it was; one that arrives
+    through two feeds of the batch is counted for the first.
+    """
+    if not attempts:
+        return []
+    new_by_attempt = [0] * len(attempts)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        rows = [(*row, i) for i, a in enumerate(attempts) for row in a.articles]
+        if rows:
+            batch = _frame(rows, [*ARTICLE_COLUMNS, "attempt"])
+            batch["published_at"] = pd.to_datetime(batch["published_at"], utc=True)
+            batch["fetched_at"] = pd.to_datetime(batch["fetched_at"], utc=True)
+            batch["date_estimated"] = batch["date_estimated"].astype(bool)
+            con.register("batch_articles", batch)
+            con.execute(_SELECT_NEW)
+            for i, n in con.execute("SELECT attempt, count(*) FROM new_articles GROUP BY attempt").fetchall():
+                new_by_attempt[int(i)] = int(n)
+            con.execute(_INSERT_ARTICLES)
+            topic_rows = [t for a in attempts for t in a.topics]
+            if topic_rows:
+                con.register("batch_topics", _frame(topic_rows, ["article_id", "topic"]))
+                con.execute(
+                    """INSERT INTO article_topics SELECT DISTINCT article_id, topic FROM batch_topics
+                       WHERE article_id IN (SELECT id FROM new_articles)"""
+                )
+                con.unregister("batch_topics")
+            country_rows = [c for a in attempts for c in a.countries]
+            if country_rows:
+                frame = _frame(country_rows, ["article_id", "country", "mentions"]).astype({"mentions": "int64"})
+                con.register("batch_countries", frame)
+                con.execute(
+                    """INSERT INTO article_countries SELECT article_id, country, max(mentions)
+                       FROM batch_countries WHERE article_id IN (SELECT id FROM new_articles)
+                       GROUP BY article_id, country"""
+                )
+                con.unregister("batch_countries")
+            con.execute("DROP TABLE new_articles")
+            con.unregister("batch_articles")
+        updates = _frame([tuple(getattr(a.update, c) for c in _UPDATE_COLUMNS)
+                          for a in attempts], _UPDATE_COLUMNS)
+        con.register("batch_updates", updates)
+        con.execute(_UPDATE_FEEDS)
+        con.unregister("batch_updates")
+        logs = _frame([(*[getattr(a.log, c) for c in _LOG_COLUMNS[:-1]],
+                        new_by_attempt[i] if a.parsed else a.log.items_new) for i, a in enumerate(attempts)],
+                      _LOG_COLUMNS)
+        con.register("batch_logs", logs)
+        con.execute(f"INSERT INTO fetch_log ({', '.join(_LOG_COLUMNS)}) SELECT * FROM batch_logs")  # noqa: S608 (fixed column list)
+        con.unregister("batch_logs")
+        con.execute("COMMIT")
+    except duckdb.Error as e:
+        con.execute("ROLLBACK")
+        urls = ", ".join(a.update.url for a in attempts[:3]) + (" …" if len(attempts) > 3 else "")
+        raise StoreError(f"storing {urls} failed: {e}") from e
+    return new_by_attempt
+
+
+_SELECT_NEW = """
+CREATE OR REPLACE TEMP TABLE new_articles AS
+SELECT DISTINCT ON (b.id) b.* FROM batch_articles b
+WHERE b.id NOT IN (SELECT id FROM articles)
+  AND NOT EXISTS (SELECT 1 FROM articles a
+                  WHERE b.guid IS NOT NULL AND a.feed_url = b.feed_url AND a.guid = b.guid)
+ORDER BY b.id, b.attempt
+"""
+
+_UPDATE_FEEDS = """
+UPDATE feeds SET
+    last_fetched_at = u.fetched_at,
+    last_success_at = CASE WHEN u.success THEN u.fetched_at ELSE feeds.last_success_at END,
+    last_status = u.status, last_error = u.error,
+    consecutive_failures = CAST(u.consecutive_failures AS INTEGER), next_fetch_at = u.next_fetch_at,
+    enabled = u.enabled, disabled_reason = u.disabled_reason,
+    fetch_url = coalesce(u.fetch_url, feeds.fetch_url),
+    etag = CASE WHEN u.success THEN coalesce(u.etag, feeds.etag) ELSE feeds.etag END,
+    last_modified = CASE WHEN u.success THEN coalesce(u.last_modified, feeds.last_modified)
+                         ELSE feeds.last_modified END,
+    content_hash = coalesce(u.content_hash, feeds.content_hash)
+FROM batch_updates u WHERE feeds.url = u.url
+"""
 
 
 def record_attempt(
@@ -193,50 +276,17 @@ def record_attempt(
     topics: pd.DataFrame | None = None,
     countries: pd.DataFrame | None = None,
 ) -> int:
-    """Store one feed attempt atomically: its new articles and their tags, the feed's state, the log line.
+    """Store one feed attempt atomically (see record_attempts); returns the number of new articles.
 
     `articles` has ARTICLE_COLUMNS; `topics` (article_id, topic) and `countries` (article_id, country,
-    mentions) may mention articles that are already stored: only rows of newly inserted articles are
-    kept. Returns the number of new articles. An article already stored (same id, or same feed and
-    guid) is left as it was.
+    mentions) may mention articles that are already stored: only rows of newly inserted articles are kept.
     """
-    new = 0
-    try:
-        con.execute("BEGIN TRANSACTION")
-        if articles is not None and len(articles):
-            con.register("batch_articles", articles[ARTICLE_COLUMNS])
-            con.execute(
-                """
-                CREATE OR REPLACE TEMP TABLE new_ids AS
-                SELECT DISTINCT ON (b.id) b.id FROM batch_articles b
-                WHERE b.id NOT IN (SELECT id FROM articles)
-                  AND NOT EXISTS (SELECT 1 FROM articles a
-                                  WHERE b.guid IS NOT NULL AND a.feed_url = b.feed_url AND a.guid = b.guid)
-                """
-            )
-            new = int(scalar(con, "SELECT count(*) FROM new_ids"))  # type: ignore[arg-type]
-            if new:
-                con.execute(_INSERT_ARTICLES)
-                if topics is not None and len(topics):
-                    con.register("batch_topics", topics[["article_id", "topic"]])
-                    con.execute(
-                        """INSERT INTO article_topics SELECT DISTINCT article_id, topic FROM batch_topics
-                           WHERE article_id IN (SELECT id FROM new_ids)"""
-                    )
-                    con.unregister("batch_topics")
-                if countries is not None and len(countries):
-                    con.register("batch_countries", countries[["article_id", "country", "mentions"]])
-                    con.execute(
-                        """INSERT INTO article_countries SELECT article_id, country, max(mentions)
-                           FROM batch_countries WHERE article_id IN (SELECT id FROM new_ids)
-                           GROUP BY article_id, country"""
-                    )
-                    con.unregister("batch_countries")
-            con.unregister("batch_articles")
-        _update_feed(con, update)
-        _insert_log(con, FetchLogRow(**{**log.__dict__, "items_new": new if articles is not None else log.items_new}))
-        con.execute("COMMIT")
-    except duckdb.Error as e:
-        con.execute("ROLLBACK")
-        raise StoreError(f"storing {update.url} failed: {e}") from e
-    return new
+
+    def rows(df: pd.DataFrame | None, cols: list[str]) -> list[tuple[object, ...]]:
+        if df is None or not len(df):
+            return []
+        return [tuple(None if v is pd.NA else v for v in r) for r in df[cols].itertuples(index=False, name=None)]
+
+    attempt = Attempt(update, log, rows(articles, ARTICLE_COLUMNS), rows(topics, ["article_id", "topic"]),  # type: ignore[arg-type]
+                      rows(countries, ["article_id", "country", "mentions"]), parsed=articles is not None)  # type: ignore[arg-type]
+    return record_attempts(con, [attempt])[0]
