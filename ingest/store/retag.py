@@ -34,6 +34,10 @@ def retag(con: Connection, topics: Sequence[Topic], now: datetime, *, defined: S
     topic are removed, so the charts never show a topic that is gone from topics.toml.
     """
     counts: dict[str, int] = {}
+    known = list(defined) if defined is not None else [t.id for t in topics]
+    recorded = {row[0] for row in con.execute("SELECT topic FROM topic_definitions").fetchall()}
+    if not topics and recorded <= set(known):
+        return counts  # nothing changed: skip scanning every stored tag (the usual case of a run)
     try:
         con.execute("BEGIN TRANSACTION")
         for topic in topics:
@@ -46,7 +50,6 @@ def retag(con: Connection, topics: Sequence[Topic], now: datetime, *, defined: S
             counts[topic.id] = int(scalar(con, "SELECT count(*) FROM article_topics WHERE topic = ?", [topic.id]))  # type: ignore[arg-type]
             con.execute("DELETE FROM topic_definitions WHERE topic = ?", [topic.id])
             con.execute("INSERT INTO topic_definitions VALUES (?, ?, ?)", [topic.id, topic.hash, now])
-        known = list(defined) if defined is not None else [t.id for t in topics]
         # list_contains with one bound list parameter: no SQL text depends on how many topics there are.
         con.execute("DELETE FROM article_topics WHERE NOT list_contains(?::VARCHAR[], topic)", [known])
         con.execute("DELETE FROM topic_definitions WHERE NOT list_contains(?::VARCHAR[], topic)", [known])
