@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
+
 from ingest.countries import CountryMatcher, default_matcher
 from ingest.errors import ParseError
 from ingest.fetch import FetchOptions, fetch_many
@@ -29,6 +31,7 @@ from ingest.schedule import FeedHealth, is_due, next_health
 from ingest.store import open_writer, publish_snapshot
 from ingest.store.retag import retag, stale_topics
 from ingest.store.writes import (
+    ARTICLE_COLUMNS,
     Attempt,
     FeedState,
     FeedUpdate,
@@ -141,6 +144,19 @@ def _rows(feed: FeedConfig, state: FeedState, entries: Sequence[Entry], now: dat
         topic_rows.extend((article_id, t) for t in tags.topics)
         country_rows.extend((article_id, c, n) for c, n in tags.countries.items())
     return rows, topic_rows, country_rows
+
+
+def _frames(feed: FeedConfig, state: FeedState, entries: Sequence[Entry], now: datetime, topics: Sequence[Topic],
+            matcher: CountryMatcher) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The rows of _rows as DataFrames in the shapes record_attempt takes (the benchmark corpus uses it)."""
+    rows, topic_rows, country_rows = _rows(feed, state, entries, now, topics, matcher)
+    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    articles["published_at"] = pd.to_datetime(articles["published_at"], utc=True)
+    articles["fetched_at"] = pd.to_datetime(articles["fetched_at"], utc=True)
+    for col in ("guid", "url", "date_note"):
+        articles[col] = articles[col].astype("object")
+    return (articles, pd.DataFrame(topic_rows, columns=["article_id", "topic"]),
+            pd.DataFrame(country_rows, columns=["article_id", "country", "mentions"]))
 
 
 def _health(state: FeedState) -> FeedHealth:
