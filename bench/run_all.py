@@ -2,7 +2,7 @@
 
 Builds (or reuses) the 10k / 100k / 1M corpora in bench/work/corpus/, then runs tagging, keyword
 queries, retag, store costs, ingest (with the reader comparison), dashboard pages, the Streamlit
-server's memory and the weekly report. A benchmark that fails is reported as failed, with its error,
+server's memory, the weekly report, and the experiments that measure the causes of missed targets. A benchmark that fails is reported as failed, with its error,
 and the others still run. Usage:
 
     python -m bench.run_all                       # everything → bench/RESULTS.md
@@ -30,6 +30,7 @@ PARTIAL = WORK / "RESULTS.partial.md"
 
 def _benchmarks(sizes: Sequence[int], feeds: int) -> dict[str, Callable[[], Section | list[Section]]]:
     from bench import (
+        causes,
         ingest_compare,
         pages_bench,
         query_bench,
@@ -50,6 +51,7 @@ def _benchmarks(sizes: Sequence[int], feeds: int) -> dict[str, Callable[[], Sect
         "pages": lambda: pages_bench.run(sizes),
         "memory": lambda: streamlit_memory.run(sizes),
         "report": lambda: report_bench.run(sizes),  # type: ignore[return-value]
+        "causes": lambda: causes.run(max(sizes)),
     }
 
 
@@ -121,7 +123,8 @@ def write_results(path: Path, sections: Sequence[Section], infos: Sequence[Corpu
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Run every Marsad benchmark and write bench/RESULTS.md.")
     ap.add_argument("--sizes", default="10k,100k,1m", help="corpus sizes (default 10k,100k,1m)")
-    ap.add_argument("--only", default="", help="comma-separated: tagging,query,retag,store,ingest,pages,memory,report")
+    ap.add_argument("--only", default="", help="comma-separated: tagging,query,retag,store,ingest,pages,memory,report,"
+                                               "causes")
     ap.add_argument("--feeds", type=int, default=1000, help="feeds for the ingest comparison (default 1000)")
     ap.add_argument("--out", type=Path, default=None, help="where to write the results (default: see above)")
     args = ap.parse_args(argv)
