@@ -428,14 +428,18 @@ def ensure_corpus(size: int, seed: int = 7, *, rebuild: bool = False, workers: i
 def refresh_topics(db: Path, say: object = None) -> tuple[str, ...]:
     """Retag a cached corpus whose topic definitions changed since it was built, as the next ingest run
     would (ingest.store.retag in SQL); returns the ids retagged."""
-    from ingest.store import writer
+    from ingest.store import reader, writer
     from ingest.store.retag import retag, stale_topics
     from ingest.topics import load_topics
 
     topics = load_topics()
-    with writer(db) as con:
+    # Read-only first: most runs find nothing to do, and a read-only open never locks out another
+    # benchmark process reading the same cached corpus.
+    with reader(db) as con:
         stale = stale_topics(con, topics)
-        if stale:
+    if stale:
+        with writer(db) as con:
+            stale = stale_topics(con, topics)
             if callable(say):
                 say(f"{db.name}: retagging {len(stale)} changed topic(s): {', '.join(t.id for t in stale)}")
             retag(con, stale, datetime.now(UTC), defined=[t.id for t in topics])
