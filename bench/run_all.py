@@ -64,12 +64,15 @@ def _failed(name: str, error: BaseException, seconds: float) -> Section:
 
 
 def _commit() -> str:
+    """The commit the run starts from, and whether Marsad's code differs from it in the work tree."""
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                             check=True)
-        return out.stdout.strip()
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "ingest", "dashboard", "bench", "data"],
+                               cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return f"{head} (with uncommitted changes)" if dirty else head
 
 
 def _corpus_table(infos: Sequence[CorpusInfo]) -> list[str]:
@@ -84,11 +87,11 @@ def _corpus_table(infos: Sequence[CorpusInfo]) -> list[str]:
 
 
 def write_results(path: Path, sections: Sequence[Section], infos: Sequence[CorpusInfo], command: str,
-                  started: datetime, seconds: float) -> None:
+                  started: datetime, seconds: float, commit: str) -> None:
     lines = [
         "# Marsad benchmark results",
         "",
-        f"Produced by `{command}` on {started:%Y-%m-%d %H:%M} UTC at commit {_commit()}, in {fmt_s(seconds)} "
+        f"Produced by `{command}` on {started:%Y-%m-%d %H:%M} UTC from commit {commit}, in {fmt_s(seconds)} "
         f"(corpora already built). Every figure below was measured in that run; each is the median of {RUNS} runs "
         "unless its table says otherwise, with the range in brackets. Regenerate with `make bench`.",
         "",
@@ -131,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sizes = sorted(parse_size(s) for s in args.sizes.split(","))
     say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     started_at = datetime.now(UTC)
+    commit = _commit()  # taken first: others may commit while a long run goes on
     infos = [ensure_corpus(size, say=say) for size in sizes]
     benches = _benchmarks(sizes, args.feeds)
     chosen = [n.strip() for n in args.only.split(",") if n.strip()] or list(benches)
@@ -153,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     full = not args.only and args.sizes == "10k,100k,1m" and args.feeds == 1000
     path = args.out or (RESULTS if full else PARTIAL)
     command = "python -m bench.run_all" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
-    write_results(path, sections, infos, command, started_at, time.monotonic() - started)
+    write_results(path, sections, infos, command, started_at, time.monotonic() - started, commit)
     say(f"wrote {path} ({fmt_s(time.monotonic() - started)})")
 
 
