@@ -175,3 +175,18 @@ def growth_factor(small: float, large: float) -> str:
 def verdict(value: float, target: float, *, lower_is_better: bool = True) -> str:
     ok = value <= target if lower_is_better else value >= target
     return "meets" if ok else "MISSES"
+
+
+def sizes_main(run: Callable[[list[int], int], object], doc: str | None, argv: Sequence[str] | None = None) -> None:
+    """The command line every corpus benchmark shares: `--sizes 10k,100k,1m --seed 7`, Markdown out."""
+    import argparse
+
+    from bench.corpus import parse_size  # late: the corpus module imports this one
+
+    ap = argparse.ArgumentParser(description=(doc or "").splitlines()[0] if doc else None)
+    ap.add_argument("--sizes", default="10k,100k,1m")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args(argv)
+    result = run([parse_size(s) for s in args.sizes.split(",")], args.seed)
+    sections = result if isinstance(result, list) else [result]
+    print("\n".join(section.markdown() for section in sections))

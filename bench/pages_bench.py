@@ -13,15 +13,14 @@ Usage: `python -m bench.pages_bench [--sizes 10k,100k,1m]`.
 
 from __future__ import annotations
 
-import argparse
 import os
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from bench.corpus import CorpusInfo, ensure_corpus, parse_size, size_label
-from bench.harness import ROOT, Section, Timing, fmt_ms, load_average, repeat
+from bench.corpus import CorpusInfo, ensure_corpus, size_label
+from bench.harness import ROOT, Section, Timing, fmt_ms, load_average, repeat, sizes_main
 from ingest.store import reader
 from ingest.store import reads as r
 from ingest.store.connection import Connection
@@ -171,11 +170,7 @@ def run(sizes: Sequence[int] = (10_000, 100_000, 1_000_000), seed: int = 7) -> l
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="10k,100k,1m")
-    ap.add_argument("--seed", type=int, default=7)
-    args = ap.parse_args(argv)
-    print("\n".join(s.markdown() for s in run([parse_size(s) for s in args.sizes.split(",")], args.seed)))
+    sizes_main(run, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,13 @@ Usage: `python -m bench.query_bench [--sizes 10k,100k,1m]`.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from bench.corpus import CorpusInfo, ensure_corpus, parse_size, size_label
-from bench.harness import Section, Timing, fmt_ms, load_average, repeat
+from bench.corpus import CorpusInfo, ensure_corpus, size_label
+from bench.harness import Section, Timing, fmt_ms, load_average, repeat, sizes_main
 from ingest.query import parse_query, to_sql
 from ingest.store import reader
 from ingest.store.connection import Connection, scalar
@@ -108,11 +107,7 @@ def run(sizes: Sequence[int] = (10_000, 100_000, 1_000_000), seed: int = 7) -> S
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="10k,100k,1m")
-    ap.add_argument("--seed", type=int, default=7)
-    args = ap.parse_args(argv)
-    print(run([parse_size(s) for s in args.sizes.split(",")], args.seed).markdown())
+    sizes_main(run, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,13 @@ Usage: `python -m bench.store_bench [--sizes 10k,100k,1m]`.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.corpus import ensure_corpus, parse_size, size_label
-from bench.harness import Section, Timing, fmt_ms, fmt_s, load_average, repeat
+from bench.corpus import ensure_corpus, size_label
+from bench.harness import Section, Timing, fmt_ms, fmt_s, load_average, repeat, sizes_main
 from bench.retag_bench import working_copy
 from ingest.store import publish_snapshot, snapshot_path, writer
 from ingest.store.connection import Connection
@@ -135,11 +134,7 @@ def run(sizes: Sequence[int] = (10_000, 100_000, 1_000_000), seed: int = 7) -> S
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="10k,100k,1m")
-    ap.add_argument("--seed", type=int, default=7)
-    args = ap.parse_args(argv)
-    print(run([parse_size(s) for s in args.sizes.split(",")], args.seed).markdown())
+    sizes_main(run, __doc__, argv)
 
 
 if __name__ == "__main__":

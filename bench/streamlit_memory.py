@@ -9,7 +9,6 @@ Usage: `python -m bench.streamlit_memory [--sizes 10k,100k,1m]`.
 
 from __future__ import annotations
 
-import argparse
 import os
 import socket
 import statistics
@@ -21,8 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.corpus import ensure_corpus, parse_size, size_label
-from bench.harness import ROOT, Section, load_average
+from bench.corpus import ensure_corpus, size_label
+from bench.harness import ROOT, Section, load_average, sizes_main
 from bench.pages_bench import PAGES, QUERY, default_view
 
 COMMAND = "python -m bench.streamlit_memory"
@@ -129,11 +128,7 @@ def run(sizes: Sequence[int] = (10_000, 100_000, 1_000_000), seed: int = 7) -> S
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="10k,100k,1m")
-    ap.add_argument("--seed", type=int, default=7)
-    args = ap.parse_args(argv)
-    print(run([parse_size(s) for s in args.sizes.split(",")], args.seed).markdown())
+    sizes_main(run, __doc__, argv)
 
 
 if __name__ == "__main__":
