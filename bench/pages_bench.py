@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from bench.corpus import CorpusInfo, ensure_corpus, size_label
@@ -131,7 +131,7 @@ def run(sizes: Sequence[int] = (10_000, 100_000, 1_000_000), seed: int = 7) -> l
                 ok = cold.median <= TARGET_COLD_S and warm.median <= TARGET_WARM_S and qcold.median <= TARGET_QUERY_S
                 pages.add(f"{info.articles:,}", page, cold.ms(), warm.ms(), qcold.ms(), "meets" if ok else "MISSES")
             view = default_view(info)
-            flt = r.Filter(r.date.fromisoformat(view["from"]), r.date.fromisoformat(view["to"]) + timedelta(days=1))
+            flt = r.Filter(date.fromisoformat(view["from"]), date.fromisoformat(view["to"]) + timedelta(days=1))
             db = Path(info.path)
             with reader(db) as con:
                 topics = r.filter_options(con).topics

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 
@@ -329,24 +329,51 @@ class Freshness:
     feeds_disabled: int
 
 
+# The newest values are looked for among the rows of this many days before the last poll first: the
+# articles table is stored in ingest order, so zone maps skip every older row group and the answer
+# costs what the recent days cost, not what everything stored costs.
+_RECENT = timedelta(days=30)
+
+
+def _newest(con: Connection, column: str, since: datetime | None) -> datetime | None:
+    """max(column) over all articles, read from the recent rows when any exist (the same answer:
+    the maximum of everything is the maximum of the rows at or above any bound it exceeds)."""
+    if column not in ("fetched_at", "published_at"):
+        raise ValueError(f"not a timestamp column of articles: {column!r}")
+    if since is not None:
+        found = scalar(con, f"SELECT max({column}) FROM articles WHERE {column} >= ?", [since])  # noqa: S608
+        if found is not None:
+            return found  # type: ignore[return-value]
+    return scalar(con, f"SELECT max({column}) FROM articles")  # type: ignore[return-value]  # noqa: S608
+
+
 def freshness(con: Connection) -> Freshness:
-    articles, fetched, published = con.execute(
-        "SELECT count(*), max(fetched_at), max(published_at) FROM articles").fetchall()[0]
+    """Read from ingest_runs and feeds, plus the article count (table metadata in DuckDB) and the
+    newest article (recent row groups only, see _newest): nothing here scans all stored articles."""
     run = con.execute("SELECT coalesce(finished_at, started_at), status FROM ingest_runs "
                       "ORDER BY run_id DESC LIMIT 1").fetchall()
-    feeds, failing, disabled = con.execute(
+    feeds, failing, disabled, polled = con.execute(
         "SELECT count(*) FILTER (WHERE enabled), count(*) FILTER (WHERE enabled AND consecutive_failures > 0), "
-        "count(*) FILTER (WHERE NOT enabled) FROM feeds").fetchall()[0]
-    return Freshness(int(articles), run[0][0] if run else None, run[0][1] if run else None, fetched, published,
+        "count(*) FILTER (WHERE NOT enabled), max(last_success_at) FROM feeds").fetchall()[0]
+    articles = int(scalar(con, "SELECT count(*) FROM articles"))  # type: ignore[arg-type]
+    since = polled - _RECENT if polled is not None else None
+    fetched = _newest(con, "fetched_at", since) if articles else None
+    published = _newest(con, "published_at", since) if articles else None
+    return Freshness(articles, run[0][0] if run else None, run[0][1] if run else None, fetched, published,
                      int(feeds), int(failing), int(disabled))
 
 
 @dataclass(frozen=True)
 class Options:
-    """What the sidebar offers: only values that occur in the database."""
+    """What the sidebar offers: only values that occur in the database.
 
-    first_published: date | None
-    last_published: date | None
+    Outlets and their countries come from the feeds table: a feed is offered once it has answered a
+    poll successfully (a feed added but not polled yet, or failing since it was added, has no
+    articles, so offering it would show nothing); a feed since disabled or removed from the list
+    stays offered, because its articles stay. Languages, mentioned countries and topics are read
+    from the articles' tags.
+    """
+
     sources: tuple[str, ...]
     source_countries: tuple[str, ...]
     languages: tuple[str, ...]
@@ -355,16 +382,13 @@ class Options:
 
 
 def filter_options(con: Connection) -> Options:
-    first, last = con.execute(
-        "SELECT CAST(min(published_at) AS DATE), CAST(max(published_at) AS DATE) FROM articles").fetchall()[0]
-
     def column(sql: str) -> tuple[str, ...]:
         return tuple(r[0] for r in con.execute(sql).fetchall() if r[0] is not None)
 
+    answered = "FROM feeds WHERE last_success_at IS NOT NULL"
     return Options(
-        first, last,
-        column("SELECT DISTINCT source FROM articles ORDER BY 1"),
-        column("SELECT DISTINCT source_country FROM articles ORDER BY 1"),
+        column(f"SELECT DISTINCT source {answered} ORDER BY 1"),  # noqa: S608
+        column(f"SELECT DISTINCT source_country {answered} ORDER BY 1"),  # noqa: S608
         column("SELECT DISTINCT language FROM articles ORDER BY 1"),
         column("SELECT country FROM article_countries GROUP BY 1 ORDER BY count(*) DESC, 1"),
         column("SELECT DISTINCT topic FROM article_topics ORDER BY 1"),
