@@ -3,28 +3,42 @@
 Every clickable mark carries customdata [kind, key, bucket start or ""] first, which
 `dashboard.filters.drill_from_point` turns into a drill-down; hover texts are preformatted in Python
 so they show exact numbers ("12 articles — 3.4 % of 352").
+
+Figures are written as plain plotly specs (dicts of traces and layout) and wrapped in a
+`go.Figure` without plotly's property validation: validating a spec property by property cost
+15–40 ms per chart, most of a cached page's run, for specs that are fixed in this module and
+checked by its tests (tests/test_charts.py validates every chart with plotly's own validator).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 NEUTRAL = "#0f766e"  # the theme's primary colour, for single-series charts
 _FONT = "sans-serif"
+# Named scales are plotly.py's, not plotly.js's: expanded to stops once, as the validator would.
+_TEAL = [list(stop) for stop in go.Heatmap(colorscale="Teal").to_plotly_json()["colorscale"]]
 
 
-def _layout(fig: go.Figure, *, height: int, legend: bool = True) -> go.Figure:
-    fig.update_layout(
-        height=height, margin={"l": 8, "r": 8, "t": 36, "b": 8}, font={"family": _FONT},
-        hoverlabel={"align": "left"}, clickmode="event+select", dragmode=False,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0} if legend else None,
-        showlegend=legend,
-    )
-    return fig
+def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    """A Figure from a spec this module wrote, without plotly's per-property validation."""
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def _layout(*, height: int, legend: bool = True, **axes: Any) -> dict[str, Any]:
+    layout: dict[str, Any] = {
+        "height": height, "margin": {"l": 8, "r": 8, "t": 36, "b": 8}, "font": {"family": _FONT},
+        "hoverlabel": {"align": "left"}, "clickmode": "event+select", "dragmode": False, "showlegend": legend,
+    }
+    layout["legend"] = ({"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0}
+                        if legend else {})
+    layout.update(axes)
+    return layout
 
 
 def time_series(df: pd.DataFrame, *, share: bool, bucket: str, colors: Mapping[str, str],
@@ -34,29 +48,30 @@ def time_series(df: pd.DataFrame, *, share: bool, bucket: str, colors: Mapping[s
 
     A point drills down to (kind, series) unless `drill_keys` maps the series to another (kind, key).
     """
-    fig = go.Figure()
+    traces = []
     for series, part in df.groupby("series", sort=False):
         kind_s, key_s = (drill_keys or {}).get(str(series), (kind, str(series)))
         part = part.sort_values(x)
+        label = names.get(str(series), str(series))
         hover = [
-            f"<b>{plain(names.get(str(series), str(series)))}</b><br>{period_label(b, bucket)}<br>"
-            f"{count_text(m, t)}"
+            f"<b>{plain(label)}</b><br>{period_label(b, bucket)}<br>{count_text(m, t)}"
             for b, m, t in zip(part[x], part["matching"], part["total"], strict=True)
         ]
-        custom = [[kind_s, key_s, _iso(b), h] for b, h in zip(part[x], hover, strict=True)]
-        fig.add_trace(go.Scatter(
-            x=list(part[x]), y=list(part["ratio"] if share else part["matching"]), mode="lines+markers",
-            name=plain(names.get(str(series), str(series))), line={"color": colors.get(str(series)), "width": 2},
-            marker={"size": 7}, customdata=custom, hovertemplate="%{customdata[3]}<extra></extra>",
-            connectgaps=False,
-        ))
-    fig.update_yaxes(tickformat=".1%" if share else ",d", rangemode="tozero",
-                     title="share of all articles" if share else "articles")
-    fig.update_xaxes(title=None, **_date_ticks(df[x], bucket))
-    return _layout(fig, height=height)
+        line: dict[str, Any] = {"width": 2}
+        if colors.get(str(series)) is not None:
+            line["color"] = colors[str(series)]
+        traces.append({
+            "type": "scatter", "x": _plain_list(part[x]), "y": _plain_list(part["ratio"] if share else part["matching"]),
+            "mode": "lines+markers", "name": plain(label), "line": line, "marker": {"size": 7},
+            "customdata": [[kind_s, key_s, _iso(b), h] for b, h in zip(part[x], hover, strict=True)],
+            "hovertemplate": "%{customdata[3]}<extra></extra>", "connectgaps": False,
+        })
+    yaxis = {"tickformat": ".1%" if share else ",d", "rangemode": "tozero",
+             "title": {"text": "share of all articles" if share else "articles"}}
+    return _figure(traces, _layout(height=height, xaxis={"title": {}, **_date_ticks(df[x], bucket)}, yaxis=yaxis))
 
 
-def _date_ticks(values: pd.Series, bucket: str) -> dict[str, object]:
+def _date_ticks(values: pd.Series, bucket: str) -> dict[str, Any]:
     """Ticks on bucket starts (weeks on their Monday), not on plotly's own round dates."""
     if values.empty:
         return {}
@@ -76,16 +91,21 @@ def ranked_bars(df: pd.DataFrame, *, label: str, value: str, kind: str, key: str
     key = key or label
     labels = [plain(v) for v in df[label]]
     colors = [color.get(str(k), NEUTRAL) for k in df[key]] if isinstance(color, Mapping) else color
-    texts = [hover(row) if hover else f"{plain(row[label])}: {row[value]:,}" for _, row in df.iterrows()]
-    custom = [[kind, str(k), "", t] for k, t in zip(df[key], texts, strict=True)]
-    fig = go.Figure(go.Bar(
-        x=list(df[value]), y=labels, orientation="h", marker={"color": colors}, customdata=custom,
-        hovertemplate="%{customdata[3]}<extra></extra>",
-        texttemplate="%{x:.1%}" if percent else "%{x:,}", textposition="outside", cliponaxis=False,
+    if hover:
+        texts = [hover(row) for _, row in df.iterrows()]
+    else:
+        texts = [f"{plain(lab)}: {v:,}" for lab, v in zip(df[label], df[value], strict=True)]
+    bar = {
+        "type": "bar", "x": _plain_list(df[value]), "y": labels, "orientation": "h", "marker": {"color": colors},
+        "customdata": [[kind, str(k), "", t] for k, t in zip(df[key], texts, strict=True)],
+        "hovertemplate": "%{customdata[3]}<extra></extra>",
+        "texttemplate": "%{x:.1%}" if percent else "%{x:,}", "textposition": "outside", "cliponaxis": False,
+    }
+    return _figure([bar], _layout(
+        height=height or max(220, 34 * len(df) + 60), legend=False,
+        yaxis={"autorange": "reversed", "title": {}, "automargin": True, "type": "category"},
+        xaxis={"tickformat": ".0%" if percent else ",d", "title": {}},
     ))
-    fig.update_yaxes(autorange="reversed", title=None, automargin=True, type="category")
-    fig.update_xaxes(tickformat=".0%" if percent else ",d", title=None)
-    return _layout(fig, height=height or max(220, 34 * len(df) + 60), legend=False)
 
 
 def heatmap(df: pd.DataFrame, *, x: str, y: str, z: str, bucket: str | None = None,
@@ -99,8 +119,10 @@ def heatmap(df: pd.DataFrame, *, x: str, y: str, z: str, bucket: str | None = No
     if x_by_total:
         xs = list(df.groupby(x, sort=False)[z].sum().sort_values(ascending=False, kind="stable").index)
     ys = list(dict.fromkeys(df[y]))
-    grid = df.pivot_table(index=y, columns=x, values=z, aggfunc="sum", fill_value=0).reindex(index=ys, columns=xs,
-                                                                                              fill_value=0)
+    cells: dict[tuple[object, object], int] = {}
+    for yv, xv, n in zip(df[y], df[x], df[z], strict=True):
+        cells[yv, xv] = cells.get((yv, xv), 0) + int(n)
+    values = [[cells.get((yv, xv), 0) for xv in xs] for yv in ys]
 
     def xl(v: object) -> str:
         if bucket:
@@ -110,18 +132,24 @@ def heatmap(df: pd.DataFrame, *, x: str, y: str, z: str, bucket: str | None = No
     def yl(v: object) -> str:
         return plain((y_names or {}).get(str(v), str(v)))
 
-    hover = [[f"<b>{yl(yv)}</b><br>{xl(xv)}<br>{int(grid.loc[yv, xv]):,} articles" for xv in xs] for yv in ys]
+    x_labels = [xl(v) for v in xs]
+    y_labels = [yl(v) for v in ys]
+    hover = [[f"<b>{yv}</b><br>{xv}<br>{n:,} articles" for xv, n in zip(x_labels, row, strict=True)]
+             for yv, row in zip(y_labels, values, strict=True)]
     # Category labels must be unique: add the year when the columns span more than one.
     years = len({v.year for v in xs if isinstance(v, date)}) > 1
-    fig = go.Figure(go.Heatmap(
-        z=grid.values.tolist(), x=[_short_period(v, bucket, years) if bucket else xl(v) for v in xs],
-        y=[yl(v) for v in ys],
-        colorscale="Teal", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-        texttemplate="%{z:,}" if show_values else None, xgap=1, ygap=1, colorbar={"title": "articles"},
+    trace: dict[str, Any] = {
+        "type": "heatmap", "z": values, "x": [_short_period(v, bucket, years) if bucket else xl(v) for v in xs],
+        "y": y_labels, "colorscale": _TEAL, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
+        "xgap": 1, "ygap": 1, "colorbar": {"title": {"text": "articles"}},
+    }
+    if show_values:
+        trace["texttemplate"] = "%{z:,}"
+    return _figure([trace], _layout(
+        height=height or max(260, 28 * len(ys) + 110), legend=False,
+        yaxis={"autorange": "reversed", "type": "category", "automargin": True},
+        xaxis={"type": "category", "side": "top" if not bucket else "bottom"},
     ))
-    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
-    fig.update_xaxes(type="category", side="top" if not bucket else "bottom")
-    return _layout(fig, height=height or max(260, 28 * len(ys) + 110), legend=False)
 
 
 def choropleth(df: pd.DataFrame, *, iso3: Mapping[str, str], names: Mapping[str, str], value: str = "articles",
@@ -130,15 +158,20 @@ def choropleth(df: pd.DataFrame, *, iso3: Mapping[str, str], names: Mapping[str,
     rows = df[df["country"].isin(list(iso3))]
     hover = [f"<b>{plain(names.get(c, c))}</b><br>{n:,} articles" for c, n in zip(rows["country"], rows[value],
                                                                                     strict=True)]
-    fig = go.Figure(go.Choropleth(
-        locations=[iso3[c] for c in rows["country"]], z=list(rows[value]), locationmode="ISO-3",
-        colorscale="Teal", marker={"line": {"width": 0.4, "color": "#888"}},
-        customdata=[[kind, c, "", h] for c, h in zip(rows["country"], hover, strict=True)],
-        hovertemplate="%{customdata[3]}<extra></extra>", colorbar={"title": "articles"},
-    ))
-    fig.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth",
-                    bgcolor="rgba(0,0,0,0)", showland=True, landcolor="rgba(160,160,160,0.15)")
-    return _layout(fig, height=height, legend=False)
+    trace = {
+        "type": "choropleth", "locations": [iso3[c] for c in rows["country"]], "z": _plain_list(rows[value]),
+        "locationmode": "ISO-3", "colorscale": _TEAL, "marker": {"line": {"width": 0.4, "color": "#888"}},
+        "customdata": [[kind, c, "", h] for c, h in zip(rows["country"], hover, strict=True)],
+        "hovertemplate": "%{customdata[3]}<extra></extra>", "colorbar": {"title": {"text": "articles"}},
+    }
+    geo = {"showframe": False, "showcoastlines": False, "projection": {"type": "natural earth"},
+           "bgcolor": "rgba(0,0,0,0)", "showland": True, "landcolor": "rgba(160,160,160,0.15)"}
+    return _figure([trace], _layout(height=height, legend=False, geo=geo))
+
+
+def _plain_list(values: pd.Series) -> list[Any]:
+    """A column as Python values (numpy scalars are not JSON; plotly's validator used to convert them)."""
+    return values.tolist()
 
 
 def period_label(start: object, bucket: str) -> str:

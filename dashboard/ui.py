@@ -112,8 +112,10 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def csv_download(df: pd.DataFrame, filename: str, key: str, label: str = "Download CSV") -> None:
-    st.download_button(label, csv_bytes(df), file_name=filename, mime="text/csv", key=key, icon=":material/download:",
-                       on_click="ignore")
+    """A CSV download of `df`. The file is written when the button is clicked, not on every run of the
+    page (that cost a few milliseconds per chart on each rerun, for a file rarely wanted)."""
+    st.download_button(label, lambda: csv_bytes(df), file_name=filename, mime="text/csv", key=key,
+                       icon=":material/download:", on_click="ignore")
 
 
 def empty(message: str) -> None:

@@ -98,6 +98,19 @@ def test_every_page_runs_without_an_error(app: App, page: str) -> None:
     assert at.title[0].value.lower().startswith(page[:5])
 
 
+@pytest.mark.parametrize("page", ["overview", "sources", "countries"])
+def test_every_chart_is_a_figure_plotly_accepts(app: App, page: str) -> None:
+    # Charts are written as plain specs without plotly's validation at run time (dashboard.charts):
+    # a misspelt property would be silently dropped by the browser, so plotly's validator checks them here.
+    import plotly.graph_objects as go
+
+    charts = app(page).get("plotly_chart")
+    assert charts
+    for chart in charts:
+        spec = json.loads(chart.proto.spec)
+        assert spec["data"] and go.Figure(spec).to_plotly_json()["data"]
+
+
 def test_overview_kpis_equal_independent_counts(app: App, seeded: Path) -> None:
     at = app()
     assert metric(at, "Articles") == str(items_within(30)) == "25"
