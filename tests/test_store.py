@@ -11,16 +11,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ingest.errors import StoreError, StoreLockedError
+from ingest.errors import ConfigError, StoreError, StoreLockedError
 from ingest.models import FeedConfig
 from ingest.store import data_version, open_writer, publish_snapshot, reader, snapshot_path, writer
-from ingest.store.schema import SCHEMA_VERSION
+from ingest.store.schema import MIGRATIONS, SCHEMA_VERSION
 from ingest.store.writes import (
     ARTICLE_COLUMNS,
     FeedUpdate,
     FetchLogRow,
+    fetch_log_retention_days,
+    finish_run,
     load_feed_states,
     record_attempt,
+    start_run,
     sync_feeds,
 )
 
@@ -68,7 +71,8 @@ def test_opening_twice_does_not_migrate_twice(tmp_path: Path) -> None:
     with writer(path):
         pass
     with writer(path) as con:
-        assert con.execute("SELECT count(*) FROM schema_version").fetchone() == (1,)
+        assert con.execute("SELECT version FROM schema_version ORDER BY version").fetchall() == [
+            (v,) for v in range(1, SCHEMA_VERSION + 1)]
 
 
 def test_record_attempt_is_idempotent_and_keeps_tags_of_new_articles_only(tmp_path: Path) -> None:
@@ -152,3 +156,135 @@ def test_second_writer_gets_a_clear_locked_error(tmp_path: Path) -> None:
 def test_reader_without_database_says_so(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no database"), reader(tmp_path / "none.duckdb"):
         pass
+
+
+def _version_1_file(path: Path, rows: list[dict[str, object]]) -> None:
+    """A database as Marsad wrote it before schema version 2: the version-1 tables holding `rows`."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    for statement in MIGRATIONS[1]:
+        con.execute(statement)
+    con.execute("INSERT INTO schema_version (version) VALUES (1)")
+    con.register("old", frame(rows))
+    con.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) SELECT * FROM old")
+    con.close()
+
+
+def test_a_version_1_file_is_carried_forward_and_keeps_its_articles(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    _version_1_file(path, [article(1), article(2)])
+    with writer(path) as con:
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+        indexes = {r[0] for r in con.execute("SELECT index_name FROM duckdb_indexes() WHERE table_name = 'articles'"
+                                             ).fetchall()}
+        assert "articles_guid" in indexes
+        sync_feeds(con, [FEED], NOW)
+        # The stored guid is still recognised under a new id, and the stored id under a new guid.
+        assert attempt(con, [article(1, id="moved"), article(2, guid="g2-changed"), article(3)]) == 1
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (3,)
+
+
+def test_duplicate_check_uses_the_guid_index(tmp_path: Path) -> None:
+    # What keeps a write at a million articles from scanning them all: the guid lookup is an index scan.
+    with writer(tmp_path / "m.duckdb") as con:
+        sync_feeds(con, [FEED], NOW)
+        attempt(con, [article(i) for i in range(200)])
+        plan = con.execute("EXPLAIN ANALYZE SELECT id FROM articles WHERE guid IN (?, ?)", ["g1", "g2"]).fetchall()
+    assert "Index Scan" in plan[0][1]
+
+
+def test_large_batch_finds_exactly_the_new_articles(tmp_path: Path) -> None:
+    # More keys than DuckDB turns into index lookups by default (50), stored ones mixed with new ones,
+    # some stored ones re-sent under a new id (same guid) and some new ones sharing a guid of another feed.
+    other = FeedConfig("https://other.example/rss", "Other", "QA", "en")
+    with writer(tmp_path / "m.duckdb") as con:
+        sync_feeds(con, [FEED, other], NOW)
+        assert attempt(con, [article(i) for i in range(0, 300, 2)]) == 150
+        resent = [article(i, id=f"new-id-{i}") if i % 4 == 0 else article(i) for i in range(300)]
+        assert attempt(con, resent) == 150
+        # The re-sent stored ones were recognised by their guid: none is stored again under its new id.
+        assert con.execute("SELECT count(*) FROM articles WHERE id LIKE 'new-id-%'").fetchone() == (0,)
+        elsewhere = [article(i, id=f"o{i}", feed_url=other.url) for i in range(100)]  # same guids, other feed
+        assert attempt(con, elsewhere) == 100
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (400,)
+
+
+def test_a_failed_write_reports_its_own_error_and_the_next_write_works(tmp_path: Path) -> None:
+    with writer(tmp_path / "m.duckdb") as con:
+        sync_feeds(con, [FEED], NOW)
+        with pytest.raises(StoreError, match="NOT NULL"):
+            attempt(con, [article(i) for i in range(60)] + [article(99, title=None)])
+        assert attempt(con, [article(i) for i in range(60)]) == 60
+
+
+# --- fetch_log retention --------------------------------------------------------------------------------
+
+
+def _log_attempts(con, days_ago: list[int]) -> None:  # type: ignore[no-untyped-def]
+    for d in days_ago:
+        update = FeedUpdate(url=FEED.url, fetched_at=NOW - timedelta(days=d), success=True, status="304", error=None,
+                            consecutive_failures=0, next_fetch_at=None, enabled=True, disabled_reason=None)
+        log = FetchLogRow(None, FEED.url, NOW - timedelta(days=d), 5, "not_modified", 304, None, None, None, None)
+        record_attempt(con, update, log)
+
+
+def _finish(con, **kw) -> int:  # type: ignore[no-untyped-def]
+    run_id = start_run(con, NOW)
+    return finish_run(con, run_id, finished_at=NOW, feeds_ok=0, feeds_not_modified=1, feeds_failed=0, items_new=0,
+                      status="finished", **kw)
+
+
+def _logged_days(con) -> list[int]:  # type: ignore[no-untyped-def]
+    rows = con.execute("SELECT started_at FROM fetch_log ORDER BY started_at DESC").fetchall()
+    return [(NOW - r[0]).days for r in rows]
+
+
+def test_finishing_a_run_drops_fetch_log_rows_older_than_90_days(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MARSAD_FETCH_LOG_DAYS", raising=False)
+    with writer(tmp_path / "m.duckdb") as con:
+        sync_feeds(con, [FEED], NOW)
+        _log_attempts(con, [0, 1, 89, 90, 91, 400])
+        assert _finish(con) == 2
+        assert _logged_days(con) == [0, 1, 89, 90]
+        # The feed's own state (last success, failures in a row) does not depend on old log rows.
+        assert load_feed_states(con)[FEED.url].consecutive_failures == 0
+
+
+def test_fetch_log_window_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with writer(tmp_path / "m.duckdb") as con:
+        sync_feeds(con, [FEED], NOW)
+        _log_attempts(con, [0, 5, 10, 400])
+        monkeypatch.setenv("MARSAD_FETCH_LOG_DAYS", "0")  # keep everything
+        assert _finish(con) == 0
+        assert _logged_days(con) == [0, 5, 10, 400]
+        monkeypatch.setenv("MARSAD_FETCH_LOG_DAYS", "7")
+        assert _finish(con) == 2
+        assert _logged_days(con) == [0, 5]
+
+
+def test_invalid_fetch_log_window_keeps_everything_and_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("MARSAD_FETCH_LOG_DAYS", "9o")
+    with pytest.raises(ConfigError, match="MARSAD_FETCH_LOG_DAYS"):
+        fetch_log_retention_days()
+    with writer(tmp_path / "m.duckdb") as con:
+        sync_feeds(con, [FEED], NOW)
+        _log_attempts(con, [0, 400])
+        assert _finish(con) == 0
+        assert _logged_days(con) == [0, 400]
+    assert "MARSAD_FETCH_LOG_DAYS" in caplog.text
+
+
+def test_pruned_log_survives_reopening_and_the_readers_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MARSAD_FETCH_LOG_DAYS", raising=False)
+    path = tmp_path / "m.duckdb"
+    with writer(path) as con:
+        sync_feeds(con, [FEED], NOW)
+        _log_attempts(con, [0, 200])
+        _finish(con)
+        publish_snapshot(con, path)
+    with reader(path) as rcon:
+        assert rcon.execute("SELECT count(*) FROM fetch_log").fetchone() == (1,)
+    with writer(path) as con:
+        assert _logged_days(con) == [0]

@@ -6,7 +6,7 @@ version appends a migration to MIGRATIONS; old files are carried forward on open
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Version 1: the initial schema.
 _V1 = [
@@ -93,4 +93,11 @@ _V1 = [
     )""",
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1}
+# Version 2: an index on articles.guid, so the duplicate check of every write looks a batch's guids
+# up instead of scanning all stored articles (188 → ~40 ms for one feed at a million articles).
+# DuckDB 2.0 answers `guid IN (…)` from a one-column index but not `feed_url = ? AND guid = ?` from a
+# (feed_url, guid) index (EXPLAIN ANALYZE shows a sequential scan), so the index is on guid alone and
+# the feed is compared on the few rows it finds.
+_V2 = ["CREATE INDEX IF NOT EXISTS articles_guid ON articles (guid)"]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2}

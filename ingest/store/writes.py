@@ -1,22 +1,28 @@
-"""Every statement that changes the database: feeds, a feed's new articles (one transaction), runs, retags.
+"""Every statement that changes the database: feeds, feeds' new articles (one transaction), runs, the fetch log.
 
 Articles arrive as a batch (a pandas DataFrame) and are inserted with one INSERT … SELECT per table,
-inside one transaction per feed: a run killed at any moment leaves either all of a feed's new items or
-none, and the next run completes it.
+inside one transaction per batch of feeds: a run killed at any moment leaves each feed's new items
+either all stored or none, and the next run completes it. The fetch log keeps a bounded window of
+per-attempt rows (MARSAD_FETCH_LOG_DAYS, 90 by default), pruned when a run finishes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 import pandas as pd
 
-from ingest.errors import StoreError
+from ingest.errors import ConfigError, StoreError
 from ingest.models import FeedConfig
 from ingest.store.connection import Connection, scalar
+
+log = logging.getLogger(__name__)
 
 ARTICLE_COLUMNS = [
     "id", "feed_url", "source", "source_norm", "source_country", "guid", "url", "title", "summary",
@@ -145,12 +151,55 @@ def start_run(con: Connection, now: datetime) -> int:
 
 
 def finish_run(con: Connection, run_id: int, *, finished_at: datetime, feeds_ok: int, feeds_not_modified: int,
-               feeds_failed: int, items_new: int, status: str) -> None:
+               feeds_failed: int, items_new: int, status: str, fetch_log_days: int | None = None) -> int:
+    """Close the run's row, then drop fetch_log rows older than the retention window (see prune_fetch_log).
+
+    `fetch_log_days` defaults to MARSAD_FETCH_LOG_DAYS (fetch_log_retention_days); an invalid value
+    prunes nothing and logs a warning. Returns the number of rows pruned.
+    """
     con.execute(
         """UPDATE ingest_runs SET finished_at = ?, feeds_ok = ?, feeds_not_modified = ?, feeds_failed = ?,
                items_new = ?, status = ? WHERE run_id = ?""",
         [finished_at, feeds_ok, feeds_not_modified, feeds_failed, items_new, status, run_id],
     )
+    if fetch_log_days is None:
+        try:
+            fetch_log_days = fetch_log_retention_days()
+        except ConfigError as e:
+            # Found at the end of a run whose articles are already stored: keep every row (a typo must
+            # never delete history) and say so, rather than fail the run.
+            log.warning("%s; the fetch log is not pruned", e)
+            return 0
+    return prune_fetch_log(con, finished_at, fetch_log_days)
+
+
+FETCH_LOG_DAYS = 90  # default window; the Feeds page and a week's report read far less than this
+FETCH_LOG_DAYS_ENV = "MARSAD_FETCH_LOG_DAYS"
+
+
+def fetch_log_retention_days() -> int:
+    """Days of per-attempt fetch_log rows to keep: MARSAD_FETCH_LOG_DAYS, else 90; 0 keeps them all.
+
+    At 600 feeds polled every 15 minutes the log gains ~58,000 rows a day (~21M a year); the feeds
+    table keeps each feed's current state whatever the window.
+    """
+    raw = os.environ.get(FETCH_LOG_DAYS_ENV, "").strip()
+    if not raw:
+        return FETCH_LOG_DAYS
+    if not raw.isdigit():
+        raise ConfigError(f"{FETCH_LOG_DAYS_ENV} must be a whole number of days (0 keeps everything), not {raw[:40]!r}")
+    return int(raw)
+
+
+def prune_fetch_log(con: Connection, now: datetime, days: int) -> int:
+    """Delete fetch_log rows that started more than `days` days before `now`; `days` 0 keeps all. Returns the count."""
+    if days <= 0:
+        return 0
+    try:
+        rows = con.execute("DELETE FROM fetch_log WHERE started_at < ?", [now - timedelta(days=days)]).fetchall()
+    except duckdb.Error as e:
+        raise StoreError(f"pruning the fetch log failed: {e}") from e
+    return int(rows[0][0]) if rows else 0
 
 
 @dataclass(frozen=True)
@@ -191,6 +240,12 @@ def record_attempts(con: Connection, attempts: Sequence[Attempt]) -> list[int]:
     if not attempts:
         return []
     new_by_attempt = [0] * len(attempts)
+    with _index_lookups(con):
+        _write_attempts(con, attempts, new_by_attempt)
+    return new_by_attempt
+
+
+def _write_attempts(con: Connection, attempts: Sequence[Attempt], new_by_attempt: list[int]) -> None:
     try:
         con.execute("BEGIN TRANSACTION")
         rows = [(*row, i) for i, a in enumerate(attempts) for row in a.articles]
@@ -200,7 +255,7 @@ def record_attempts(con: Connection, attempts: Sequence[Attempt]) -> list[int]:
             batch["fetched_at"] = pd.to_datetime(batch["fetched_at"], utc=True)
             batch["date_estimated"] = batch["date_estimated"].astype(bool)
             con.register("batch_articles", batch)
-            con.execute(_SELECT_NEW)
+            _select_new(con)
             for i, n in con.execute("SELECT attempt, count(*) FROM new_articles GROUP BY attempt").fetchall():
                 new_by_attempt[int(i)] = int(n)
             con.execute(_INSERT_ARTICLES)
@@ -240,17 +295,55 @@ def record_attempts(con: Connection, attempts: Sequence[Attempt]) -> list[int]:
         con.execute("ROLLBACK")
         urls = ", ".join(a.update.url for a in attempts[:3]) + (" …" if len(attempts) > 3 else "")
         raise StoreError(f"storing {urls} failed: {e}") from e
-    return new_by_attempt
 
+
+# The duplicate check looks the batch's ids and guids up instead of scanning every stored article:
+# first the stored articles that share an id (primary-key index) or a guid (articles_guid) with the
+# batch go into a small table, then the batch is checked against that table alone. DuckDB turns the
+# batch side of a join into an index lookup only while it has at most dynamic_or_filter_threshold
+# distinct values (50 by default); a run's transaction carries up to ~2,500 items, so the threshold
+# is raised while a write runs (_index_lookups). Beyond index_scan_max_count (2,048) matches DuckDB
+# scans the table instead, which is what the old check did every time.
+_STORED_MATCHES = """
+CREATE OR REPLACE TEMP TABLE stored_matches AS
+SELECT a.id, a.feed_url, a.guid FROM articles a WHERE a.id IN (SELECT id FROM batch_articles)
+UNION ALL
+SELECT a.id, a.feed_url, a.guid FROM articles a
+WHERE a.guid IN (SELECT guid FROM batch_articles WHERE guid IS NOT NULL)
+"""
+_LOOKUP_THRESHOLD = 10_000  # above the largest batch ingest writes (50 feeds × ~50 items)
 
 _SELECT_NEW = """
 CREATE OR REPLACE TEMP TABLE new_articles AS
 SELECT DISTINCT ON (b.id) b.* FROM batch_articles b
-WHERE b.id NOT IN (SELECT id FROM articles)
-  AND NOT EXISTS (SELECT 1 FROM articles a
-                  WHERE b.guid IS NOT NULL AND a.feed_url = b.feed_url AND a.guid = b.guid)
+WHERE b.id NOT IN (SELECT id FROM stored_matches)
+  AND NOT EXISTS (SELECT 1 FROM stored_matches s
+                  WHERE b.guid IS NOT NULL AND s.feed_url = b.feed_url AND s.guid = b.guid)
 ORDER BY b.id, b.attempt
 """
+
+
+def _select_new(con: Connection) -> None:
+    """Fill new_articles with the batch's articles not stored yet (by id, or by feed and guid)."""
+    con.execute(_STORED_MATCHES)
+    con.execute(_SELECT_NEW)
+    con.execute("DROP TABLE stored_matches")
+
+
+@contextmanager
+def _index_lookups(con: Connection) -> Iterator[None]:
+    """Let joins against a batch of up to _LOOKUP_THRESHOLD keys use index lookups, then restore the setting.
+
+    Restored after the transaction has ended (committed or rolled back): an aborted transaction
+    refuses SET, and the error that aborted it is the one worth reporting.
+    """
+    previous = int(scalar(con, "SELECT current_setting('dynamic_or_filter_threshold')"))  # type: ignore[call-overload]
+    con.execute(f"SET dynamic_or_filter_threshold = {_LOOKUP_THRESHOLD:d}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET dynamic_or_filter_threshold = {previous:d}")
+
 
 _UPDATE_FEEDS = """
 UPDATE feeds SET
