@@ -20,10 +20,11 @@ from bench.corpus_outlets import bench_outlets
 from bench.harness import Section, Timing, load_average, repeat
 from ingest.countries import CountryMatcher, default_matcher
 from ingest.errors import QueryError
+from ingest.language import detect_language
 from ingest.models import Entry
 from ingest.query import MatchDoc, matches, parse_query
 from ingest.tagging import searchable_text, tag_entry
-from ingest.text import detect_language, normalize
+from ingest.text import normalize
 from ingest.topics import Topic, load_topics, parse_topics
 
 TARGET_PER_S = 20_000

@@ -137,7 +137,8 @@ def _rows(feed: FeedConfig, state: FeedState, entries: Sequence[Entry], now: dat
     country_rows: list[tuple[str, str, int]] = []
     for article_id, e in zip(ids, entries, strict=True):
         tags = tag_entry(e, source=state.source, source_country=state.source_country,
-                         declared_language=state.language, topics=topics, matcher=matcher)
+                         declared_language=state.language, topics=topics, matcher=matcher,
+                         source_norm=source_norm)
         rows.append((article_id, feed.url, state.source, source_norm, state.source_country, e.guid, e.link, e.title,
                      e.summary, e.published_at, e.date_estimated, e.date_note, now, tags.language, tags.text_norm,
                      tags.title_norm))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ingest.language import detect_language
 from ingest.models import Entry, Tags
 from ingest.query import MatchDoc, matches
-from ingest.text import detect_language, normalize, pad
+from ingest.text import normalize, pad
 
 if TYPE_CHECKING:
     from ingest.countries import CountryMatcher
@@ -31,16 +32,18 @@ def tag_entry(
     declared_language: str | None,
     topics: Sequence[Topic],
     matcher: CountryMatcher,
+    source_norm: str | None = None,
 ) -> Tags:
+    """`source_norm` may pass normalize(source) when the caller tags many entries of one source."""
     text_norm, title_norm = searchable_text(entry.title, entry.summary)
-    language = detect_language(f"{entry.title} {entry.summary}", declared_language)
+    language = detect_language(f"{entry.title} {entry.summary}", declared_language, norm=text_norm)
     # The outlet's country settles ambiguous names (a Lebanese paper's "Tripoli"); it is never counted.
     countries = matcher.find(f"{entry.title}\n{entry.summary}", home=source_country)
     doc = MatchDoc(
         text_norm=text_norm,
         title_norm=title_norm,
         countries=frozenset(countries),
-        source_norm=normalize(source),
+        source_norm=normalize(source) if source_norm is None else source_norm,
         source_country=source_country,
         language=language,
     )

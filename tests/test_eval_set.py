@@ -24,7 +24,8 @@ from bench.eval_tagging import (
     format_report,
     load_eval_set,
 )
-from ingest.text import detect_language, normalize
+from ingest.language import detect_language
+from ingest.text import normalize
 from ingest.topics import DEFAULT_TOPICS, Topic, load_topics
 
 TOPICS = load_topics(DEFAULT_TOPICS)

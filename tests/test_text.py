@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from ingest.text import detect_language, normalize, pad
+from ingest.language import detect_language
+from ingest.text import normalize, pad
 
 
 @pytest.mark.parametrize(
@@ -53,3 +58,32 @@ def test_pad_gives_every_token_a_space_on_each_side() -> None:
 )
 def test_detect_language(text: str, hint: str | None, expected: str) -> None:
     assert detect_language(text, hint) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        # Function words outweigh a wrong declaration: a French article in a feed declared English.
+        ("Le président et les ministres se sont réunis pour discuter de la crise dans la région", "en", "fr"),
+        ("Die Regierung hat am Montag mit den Verhandlungen über die Waffenruhe begonnen", "fr", "de"),
+        # Too few function words to decide, and none against the declaration: the feed's language.
+        ("Egyptian squash star beats American rival in Chicago final", "en", "en"),
+        ("Putin-Erdoğan görüşmesi Soçi’de", "tr", "tr"),
+    ],
+)
+def test_latin_language_by_function_words_then_declaration(text: str, hint: str, expected: str) -> None:
+    assert detect_language(text, hint) == expected
+
+
+def test_ordinary_news_never_loads_the_statistical_model() -> None:
+    """The model costs ~70 MB of memory; function words decide ordinary Latin-script news without it."""
+    code = (
+        "from ingest.language import detect_language, _latin_identifier\n"
+        "texts = ['Russia and the United States prepare talks on Ukraine after the summit',\n"
+        "         'La France et les États-Unis discutent du cessez-le-feu à Gaza avec les médiateurs',\n"
+        "         'Gaza ceasefire talks resume in Cairo', 'وزير الخارجية يبحث الهدنة']\n"
+        "print([detect_language(t, 'en') for t in texts], _latin_identifier.cache_info().currsize)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout.strip()
+    assert out == "['en', 'fr', 'en', 'ar'] 0"

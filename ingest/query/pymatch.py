@@ -1,7 +1,9 @@
 """The in-Python back-end: a syntax tree compiled once into nested closures over a MatchDoc.
 
-Used when tagging at ingest, so it must be fast: substring tests first, a compiled regex only for
-Arabic clitic forms and NEAR, and only once the cheap substring test has passed.
+Used when tagging at ingest, so it must be fast. A term of one whole word is a set lookup: the word,
+or for Arabic every form it takes with attached proclitics (enumerated once), against the set of the
+article's tokens. Phrases, wildcards and NEAR test substrings first and run a compiled regex only once
+the cheap substring test has passed.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ingest.query.nodes import Field, Near, Node, Not, Or, Term
 from ingest.query.plans import TextTest, near_test, term_test
@@ -30,8 +33,47 @@ class MatchDoc:
     source_country: str
     language: str
 
+    @cached_property
+    def text_tokens(self) -> frozenset[str]:
+        return frozenset(self.text_norm.split())
+
+    @cached_property
+    def title_tokens(self) -> frozenset[str]:
+        return frozenset(self.title_norm.split())
+
 
 Matcher = Callable[[MatchDoc], bool]
+
+
+# The proclitic prefixes plans.py's regexes allow, written out: an optional و/ف, then for a plain word
+# an optional ب/ك/ل and an optional article (ل + ال written لل), for a word with the article only
+# ب/ك before it or لل instead of it. tests/test_query_forms.py checks these against the regexes.
+_CONJUNCTIONS = ("", "و", "ف")
+_PLAIN_PREFIXES = tuple(c + p for c in _CONJUNCTIONS for p in ("", "ب", "ك", "ل", "ال", "بال", "كال", "لال", "لل"))
+_ARTICLE_PREFIXES = tuple(c + p for c in _CONJUNCTIONS for p in ("ال", "بال", "كال", "لل"))
+
+
+def whole_token_forms(t: Term) -> frozenset[str] | None:
+    """Every token a one-word, non-wildcard term matches as a whole token; None for other terms."""
+    if len(t.tokens) != 1 or t.prefix:
+        return None
+    word = t.tokens[0]
+    if not t.arabic:
+        return frozenset((word,))
+    if word.startswith("ال"):
+        return frozenset(p + word[2:] for p in _ARTICLE_PREFIXES)
+    return frozenset(p + word for p in _PLAIN_PREFIXES)
+
+
+def _forms_matcher(forms: frozenset[str], title: bool) -> Matcher:
+    if len(forms) == 1:
+        (word,) = forms
+        if title:
+            return lambda d: word in d.title_tokens
+        return lambda d: word in d.text_tokens
+    if title:
+        return lambda d: not forms.isdisjoint(d.title_tokens)
+    return lambda d: not forms.isdisjoint(d.text_tokens)
 
 
 def _text_matcher(test: TextTest) -> Matcher:
@@ -88,6 +130,9 @@ def _cost(node: Node) -> int:
 
 def compile_matcher(node: Node) -> Matcher:
     if isinstance(node, Term):
+        forms = whole_token_forms(node)
+        if forms is not None:
+            return _forms_matcher(forms, node.title_only)
         return _text_matcher(term_test(node))
     if isinstance(node, Near):
         return _text_matcher(near_test(node))
@@ -113,20 +158,31 @@ def compile_matcher(node: Node) -> Matcher:
 
 
 def _any_of(node: Or) -> Matcher:
-    """An OR. Topics are mostly long OR lists of words, so the plain terms on each column are tested
-    in one loop over (needle, regex) pairs instead of one closure call per term."""
+    """An OR. Topics are mostly long OR lists of words: all one-word terms on a column become one set
+    of token forms, tested with a single set intersection; phrases and wildcards are tested in one
+    loop over (needle, regex) pairs instead of one closure call per term."""
+    forms: dict[str, set[str]] = {"text_norm": set(), "title_norm": set()}
     loops: dict[str, list[tuple[str, Callable[[str], object] | None]]] = {"text_norm": [], "title_norm": []}
     others: list[Matcher] = []
     for child in sorted(node.children, key=_cost):
         if isinstance(child, Term):
             test = term_test(child)
+            words = whole_token_forms(child)
+            if words is not None:
+                forms[test.column] |= words
+                continue
             rx = re.compile(test.pattern).search if test.pattern is not None else None
             loops[test.column].append((test.needles[0][0], rx))
         else:
             others.append(compile_matcher(child))
+    text_forms, title_forms = frozenset(forms["text_norm"]), frozenset(forms["title_norm"])
     in_text, in_title = tuple(loops["text_norm"]), tuple(loops["title_norm"])
 
     def any_of(d: MatchDoc) -> bool:
+        if text_forms and not text_forms.isdisjoint(d.text_tokens):
+            return True
+        if title_forms and not title_forms.isdisjoint(d.title_tokens):
+            return True
         if in_text:
             text = d.text_norm
             for needle, search in in_text:
