@@ -31,10 +31,15 @@ from ingest.fetch_guard import (
     BadUrlError,
     BlockedHostError,
     HostLimiter,
+    Resolver,
+    ResolveTimeoutError,
     Watchdog,
     check_url,
     describe_network_error,
     guarded_pool_classes,
+    is_guarded,
+    split_url,
+    system_resolver,
     watch_socket,
 )
 from ingest.models import FetchRequest, FetchResult
@@ -88,14 +93,15 @@ def private_hosts_allowed(options: FetchOptions) -> bool:
     return options.allow_private_hosts or os.environ.get("MARSAD_ALLOW_PRIVATE_HOSTS", "") == "1"
 
 
-def make_pool(options: FetchOptions) -> urllib3.PoolManager:
-    """A connection pool whose connections re-check the peer address and obey the fetch deadline.
+def make_pool(options: FetchOptions, *, resolver: Resolver = system_resolver) -> urllib3.PoolManager:
+    """A connection pool whose connections resolve names within the fetch's deadline and connect only
+    to the addresses they resolved and checked (public ones unless private hosts are allowed).
 
-    The peer check at connect time closes the gap between resolving a name in check_url and urllib3
-    resolving it again (a name that answers public first and private second is still refused).
+    Resolving once and connecting to that very address leaves no gap for a name that answers public
+    first and private a moment later. `resolver` is socket.getaddrinfo's shape; the default is the system's.
     """
     pool = urllib3.PoolManager(num_pools=max(32, 2 * options.max_workers), maxsize=max(1, options.per_host))
-    pool.pool_classes_by_scheme = guarded_pool_classes(private_hosts_allowed(options))
+    pool.pool_classes_by_scheme = guarded_pool_classes(private_hosts_allowed(options), resolver)
     return pool
 
 
@@ -221,6 +227,7 @@ class _Attempt:
     ) -> None:
         self.req, self.options, self.pool, self.now, self.limiter = req, options, pool, now, limiter
         self.allow_private = private_hosts_allowed(options)
+        self.guarded = is_guarded(pool)  # its connections resolve and check each hop's host themselves
         self.url = req.url
         self.started = self.deadline = 0.0  # the clock starts in run(), on the worker thread
 
@@ -244,7 +251,9 @@ class _Attempt:
             return self.result("bad_url", error=str(e))
         except BlockedHostError as e:
             return self.result("blocked_host", error=str(e))
-        except FetchError as e:  # check_url could not resolve the host
+        except ResolveTimeoutError as e:
+            return self.result("timeout", error=str(e))
+        except FetchError as e:  # the host name does not resolve
             return self.result("network_error", error=str(e))
         except _NETWORK_ERRORS as e:
             if watchdog.fired or self.remaining() <= 0:
@@ -259,7 +268,10 @@ class _Attempt:
         visited = {self.url}
         moved_for_good = True
         for _ in range(self.options.max_redirects + 1):
-            check_url(self.url, self.allow_private)
+            if self.guarded:
+                split_url(self.url)  # the scheme and host; the connection resolves and checks the address
+            else:  # a pool of someone else's: check here, at the cost of a second lookup when it connects
+                check_url(self.url, self.allow_private, timeout_s=max(0.0, self.remaining()))
             with self._slot():
                 resp = self._open()
                 location = self._redirect_target(resp)

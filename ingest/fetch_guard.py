@@ -1,9 +1,11 @@
 """The fetcher's safety rails: which URLs may be fetched, deadlines that hold, per-host limits, error wording.
 
 Kept apart from ingest.fetch so the request flow there reads straight through. Owns the address
-policy (only public addresses unless private hosts are allowed), the connection classes that re-check
-the peer at connect time, the watchdog that cuts a fetch's sockets at its deadline, the per-host
-semaphores, and the translation of socket/urllib3 errors into one short human sentence.
+policy (only public addresses unless private hosts are allowed), name resolution under the fetch's
+deadline (the system resolver's own timeouts can add tens of seconds), the connection classes that
+connect only to the addresses they resolved and checked, the watchdog that cuts a fetch's sockets at
+its deadline, the per-host semaphores, and the translation of socket/urllib3 errors into one short
+human sentence.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import ipaddress
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +26,8 @@ from urllib.parse import urlsplit
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util.connection import create_connection
 
 from ingest.errors import FetchError
 
@@ -38,12 +43,22 @@ class BlockedHostError(FetchError):
     """The URL points at a private, loopback, link-local, multicast or reserved address."""
 
 
-def check_url(url: str, allow_private_hosts: bool) -> None:
-    """Raise FetchError unless `url` is http(s) and every address its host resolves to is public.
+class ResolveTimeoutError(FetchError):
+    """The host name did not resolve before the fetch's deadline."""
 
-    BadUrlError for the wrong scheme or a malformed URL, BlockedHostError for a non-public target,
-    a plain FetchError when the host name does not resolve.
-    """
+
+# (host, port) → getaddrinfo-style tuples; socket.getaddrinfo by default. A different one is handed
+# in through make_pool(…, resolver=…) (e.g. a slow one in tests).
+Resolver = Callable[[str, int], Sequence[tuple[Any, ...]]]
+RESOLVE_TIMEOUT_S = 10.0  # when nothing tighter applies (check_url outside a fetch)
+
+
+def system_resolver(host: str, port: int) -> Sequence[tuple[Any, ...]]:
+    return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+
+
+def split_url(url: str) -> tuple[str, int]:
+    """(host, port) of an http(s) URL; BadUrlError for anything else. Resolves nothing."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -55,19 +70,73 @@ def check_url(url: str, allow_private_hosts: bool) -> None:
     host = parts.hostname
     if not host:
         raise BadUrlError(f"the URL has no host: {url[:200]!r}")
-    if allow_private_hosts:
-        return
+    return host, port or (443 if scheme == "https" else 80)
+
+
+def check_url(url: str, allow_private_hosts: bool, *, timeout_s: float = RESOLVE_TIMEOUT_S,
+              resolver: Resolver = system_resolver) -> None:
+    """Raise FetchError unless `url` is http(s) and every address its host resolves to is public.
+
+    BadUrlError for the wrong scheme or a malformed URL, BlockedHostError for a non-public target,
+    ResolveTimeoutError when the name does not resolve within `timeout_s`, a plain FetchError when
+    it does not resolve at all.
+    """
+    host, port = split_url(url)
+    if not allow_private_hosts:
+        resolve_checked(host, port, allow_private_hosts=False, timeout_s=timeout_s, resolver=resolver)
+
+
+def resolve_checked(host: str, port: int, *, allow_private_hosts: bool, timeout_s: float,
+                    resolver: Resolver = system_resolver) -> tuple[_IP, ...]:
+    """The addresses `host` resolves to, within `timeout_s`, each one allowed by the address policy.
+
+    The lookup runs on a worker thread because getaddrinfo cannot be interrupted: after `timeout_s`
+    the fetch gives up on it (ResolveTimeoutError) and the abandoned lookup ends on its own, bounded
+    by the system resolver's timeouts. A numeric host needs no lookup.
+    """
     try:
-        infos = socket.getaddrinfo(host, port or (443 if scheme == "https" else 80), type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as e:
-        raise FetchError(f"could not resolve host {host}") from e
-    for info in infos:
-        address = _ip(info[4][0])
-        if not is_public_address(address):
-            raise BlockedHostError(
-                f"{host} is a private or local address ({address}); "
-                "set MARSAD_ALLOW_PRIVATE_HOSTS=1 to fetch feeds on a private network"
-            )
+        addresses: tuple[_IP, ...] = (_ip(host),)
+    except ValueError:
+        addresses = _lookup(host, port, timeout_s, resolver)
+    if not allow_private_hosts:
+        for address in addresses:
+            if not is_public_address(address):
+                raise BlockedHostError(
+                    f"{host} is a private or local address ({address}); "
+                    "set MARSAD_ALLOW_PRIVATE_HOSTS=1 to fetch feeds on a private network"
+                )
+    return addresses
+
+
+def _lookup(host: str, port: int, timeout_s: float, resolver: Resolver) -> tuple[_IP, ...]:
+    done = threading.Event()
+    outcome: list[Sequence[tuple[Any, ...]] | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(resolver(host, port))
+        except BaseException as e:  # handed to the waiting thread, which raises it as a FetchError
+            outcome.append(e)
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="marsad-resolve", daemon=True).start()
+    if not done.wait(max(0.0, timeout_s)):
+        raise ResolveTimeoutError(f"could not resolve host {host} within {timeout_s:.3g} s")
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise FetchError(f"could not resolve host {host}") from result
+    addresses: list[_IP] = []
+    for info in result:
+        try:
+            address = _ip(str(info[4][0]))
+        except (ValueError, IndexError, TypeError):
+            continue  # e.g. an AF_UNIX answer: nothing we would connect to
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise FetchError(f"could not resolve host {host}")
+    return tuple(addresses)
 
 
 def is_public_address(address: _IP) -> bool:
@@ -93,17 +162,48 @@ def _ip(text: str) -> _IP:
 
 class _GuardMixin:
     allow_private_hosts = False
+    resolver: Resolver = staticmethod(system_resolver)  # type: ignore[assignment]
     host: str
+    port: int
+    timeout: Any
+    source_address: tuple[str, int] | None
+    socket_options: Any
     sock: socket.socket | None
 
     def _new_conn(self) -> socket.socket:
-        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        """Resolve under the deadline, check every address, connect to one of those very addresses.
+
+        Connecting to the checked addresses (not to the name again) leaves no gap for a name that
+        answers public first and private a moment later. TLS still verifies the certificate against
+        the host name (urllib3 takes it from self.host, which stays the name).
+        """
+        connect_timeout = self.timeout if isinstance(self.timeout, int | float) else None
+        addresses = resolve_checked(self.host, self.port, allow_private_hosts=self.allow_private_hosts,
+                                    timeout_s=_time_for(connect_timeout), resolver=self.resolver)
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                sock = create_connection((str(address), self.port), _time_for(connect_timeout),
+                                         source_address=self.source_address, socket_options=self.socket_options)
+            except TimeoutError as e:
+                last = ConnectTimeoutError(self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})")
+                last.__cause__ = e
+            except OSError as e:
+                last = NewConnectionError(self, f"Failed to establish a new connection: {e}")  # type: ignore[arg-type]
+                last.__cause__ = e
+            else:
+                self._check_peer(sock)
+                return sock
+        assert last is not None  # resolve_checked never returns an empty tuple
+        raise last
+
+    def _check_peer(self, sock: socket.socket) -> None:
+        # Belt and braces: what the socket really reached, judged by the same policy.
         if not self.allow_private_hosts:
             peer = _ip(sock.getpeername()[0])
             if not is_public_address(peer):
                 sock.close()
                 raise BlockedHostError(f"{self.host} connected to a private or local address ({peer})")
-        return sock
 
     def getresponse(self) -> Any:
         # Registered here, not only at connect, because a reused keep-alive connection never reconnects.
@@ -111,16 +211,31 @@ class _GuardMixin:
         return super().getresponse()  # type: ignore[misc]
 
 
+def _time_for(timeout_s: float | None) -> float:
+    """A step's time limit: its own timeout, cut to what is left of the current fetch's deadline."""
+    left = time_left()
+    limits = [t for t in (timeout_s, left) if t is not None]
+    return max(0.0, min(limits)) if limits else RESOLVE_TIMEOUT_S
+
+
 @functools.cache
-def guarded_pool_classes(allow_private_hosts: bool) -> dict[str, type[HTTPConnectionPool]]:
-    """Pool classes for urllib3.PoolManager.pool_classes_by_scheme, one pair per policy."""
-    attrs = {"allow_private_hosts": allow_private_hosts}
+def guarded_pool_classes(allow_private_hosts: bool,
+                         resolver: Resolver = system_resolver) -> dict[str, type[HTTPConnectionPool]]:
+    """Pool classes for urllib3.PoolManager.pool_classes_by_scheme, one pair per policy and resolver."""
+    attrs = {"allow_private_hosts": allow_private_hosts, "resolver": staticmethod(resolver)}
     http_conn = type("MarsadHTTPConnection", (_GuardMixin, HTTPConnection), attrs)
     https_conn = type("MarsadHTTPSConnection", (_GuardMixin, HTTPSConnection), attrs)
     return {
         "http": type("MarsadHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
         "https": type("MarsadHTTPSConnectionPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn}),
     }
+
+
+def is_guarded(pool: urllib3.PoolManager) -> bool:
+    """True when every connection `pool` makes resolves and checks addresses itself (make_pool's pools)."""
+    classes = getattr(pool, "pool_classes_by_scheme", {})
+    return all(issubclass(getattr(classes.get(scheme), "ConnectionCls", object), _GuardMixin)
+               for scheme in ("http", "https"))
 
 
 # --- the deadline watchdog ----------------------------------------------------------------------------
@@ -140,10 +255,13 @@ class Watchdog:
         self._sockets: list[socket.socket] = []
         self._done = False
         self.fired = False
-        self._timer = threading.Timer(max(0.0, timeout_s), self._fire)
+        self._timeout_s = max(0.0, timeout_s)
+        self.deadline = time.monotonic() + self._timeout_s
+        self._timer = threading.Timer(self._timeout_s, self._fire)
         self._timer.daemon = True
 
     def __enter__(self) -> Watchdog:
+        self.deadline = time.monotonic() + self._timeout_s
         _current.watchdog = self
         self._timer.start()
         return self
@@ -169,6 +287,12 @@ class Watchdog:
             self.fired = True
             for sock in self._sockets:
                 _shutdown(sock)
+
+
+def time_left() -> float | None:
+    """Seconds left before the current thread's fetch deadline; None when no fetch runs on this thread."""
+    watchdog: Watchdog | None = getattr(_current, "watchdog", None)
+    return None if watchdog is None else watchdog.deadline - time.monotonic()
 
 
 def watch_socket(sock: socket.socket | None) -> None:
