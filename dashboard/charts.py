@@ -85,14 +85,14 @@ def _date_ticks(values: pd.Series, bucket: str) -> dict[str, Any]:
 
 
 def ranked_bars(df: pd.DataFrame, *, label: str, value: str, kind: str, key: str | None = None,
-                hover: Callable[[pd.Series], str] | None = None, color: str | Mapping[str, str] = NEUTRAL,
+                hover: Callable[[Mapping[str, Any]], str] | None = None, color: str | Mapping[str, str] = NEUTRAL,
                 percent: bool = False, height: int | None = None) -> go.Figure:
     """Horizontal bars, largest on top. `key` is the column the drill-down uses (default: label)."""
     key = key or label
     labels = [plain(v) for v in df[label]]
     colors = [color.get(str(k), NEUTRAL) for k in df[key]] if isinstance(color, Mapping) else color
     if hover:
-        texts = [hover(row) for _, row in df.iterrows()]
+        texts = [hover(row) for row in df.to_dict("records")]  # plain dicts: iterrows() builds a Series per row
     else:
         texts = [f"{plain(lab)}: {v:,}" for lab, v in zip(df[label], df[value], strict=True)]
     bar = {

@@ -49,6 +49,9 @@ class DbStatus:
     message: str = ""
 
 
+_READS: list[Any] = []  # every cached read, for clear_reads()
+
+
 def _cached(fn: Callable[..., T]) -> Callable[..., T]:
     """Cache a read `fn(con, *args)` per (db path, data version, *args); call it without the first two."""
 
@@ -60,6 +63,7 @@ def _cached(fn: Callable[..., T]) -> Callable[..., T]:
     # Streamlit names a cache after the function's qualified name: one cache per read, not one shared.
     run.__name__ = run.__qualname__ = f"cached_{fn.__name__}"
     run = st.cache_data(max_entries=ENTRIES, show_spinner=False)(run)
+    _READS.append(run)
 
     @wraps(fn)
     def call(*args: Any, **kwargs: Any) -> T:
@@ -152,3 +156,10 @@ def topic_styles(present: Sequence[str] = ()) -> tuple[dict[str, TopicStyle], st
 def clear() -> None:
     """Forget every cached result (tests; a user never needs it, the data version does it)."""
     st.cache_data.clear()
+
+
+def clear_reads() -> None:
+    """Forget the cached database reads only, as a new data version does (topic styles stay cached:
+    they depend on topics.toml, not on the data)."""
+    for run in _READS:
+        run.clear()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -23,7 +26,7 @@ with left:
     else:
         origin = origin.assign(name=origin["country"].map(ui.country_label))
 
-        def origin_hover(row: pd.Series) -> str:
+        def origin_hover(row: Mapping[str, Any]) -> str:
             return (f"<b>{charts.plain(row['name'])}</b><br>{row['matching']:,} matching articles "
                     f"from {row['sources']:,} source{'s' if row['sources'] != 1 else ''}")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from collections.abc import Mapping
+from typing import Any
+
 import streamlit as st
 
 from dashboard import charts, context, data, ui
@@ -17,7 +19,7 @@ if top.empty:
     st.stop()
 
 
-def hover(row: pd.Series) -> str:
+def hover(row: Mapping[str, Any]) -> str:
     return (f"<b>{charts.plain(row['source'])}</b> ({ui.country_name(row['source_country'])})<br>"
             f"{row['matching']:,} matching articles — {row['share_of_source']:.1%} of its {row['total']:,}<br>"
             f"{row['share_of_coverage']:.1%} of all matching articles")

@@ -21,7 +21,7 @@ import pandas as pd
 from ingest.models import FeedConfig
 from ingest.snippets import snippet_terms, snippets
 from ingest.store.connection import Connection, scalar
-from ingest.store.filter import BUCKETS, Filter, Series, bucket_end, bucket_starts, where_clause
+from ingest.store.filter import BUCKETS, Filter, Series, bucket_end, bucket_starts, utc_midnight, where_clause
 
 __all__ = [
     "BUCKETS", "Filter", "Freshness", "Kpis", "Options", "Series", "bucket_end", "bucket_starts",
@@ -150,8 +150,22 @@ def compare_series(con: Connection, flt: Filter, series: Sequence[Series]) -> pd
     """
     frames = []
     base = flt.replace(topics=())
+    topics = tuple(dict.fromkeys(s.topic for s in series if s.topic))
+    if topics:
+        # Every topic series in one pass over the range and one join with article_topics (which has no
+        # date to skip by, so each extra pass would read all of it again).
+        where, params = where_clause(base)
+        inner = (f"SELECT {_DAY} AS day, t.topic AS series, count(*) AS n FROM articles a "  # noqa: S608
+                 f"JOIN article_topics t ON t.article_id = a.id AND t.topic IN ({', '.join('?' for _ in topics)}) "
+                 f"WHERE {where} GROUP BY 1, 2")
+        by_topic = _df(con, _rollup(inner, flt.bucket, ("series",), "matching"), [*topics, *params])
+        for s in series:
+            if s.topic:
+                frames.append(by_topic[by_topic["series"] == s.topic].assign(series=s.name))
     for s in series:
-        where, params = where_clause(base.replace(topics=(s.topic,)) if s.topic else base, extra_query=s.query)
+        if s.query is None:
+            continue
+        where, params = where_clause(base, extra_query=s.query)
         inner = f"SELECT {_DAY} AS day, ? AS series, count(*) AS n FROM articles a WHERE {where} GROUP BY 1, 2"  # noqa: S608
         frames.append(_df(con, _rollup(inner, flt.bucket, ("series",), "matching"), [s.name, *params]))
     names = [s.name for s in series]
@@ -300,19 +314,21 @@ class Kpis:
 
 
 def kpis(con: Connection, flt: Filter) -> Kpis:
-    where, params = where_clause(flt)
-    articles, sources = con.execute(
-        f"SELECT count(*), count(DISTINCT a.source) FROM articles a WHERE {where}", params  # noqa: S608
-    ).fetchall()[0]
-    previous = count_articles(con, flt.previous())
-    twhere, tparams = where_clause(flt.replace(topics=()))
+    # One pass over both periods, kept for the top topic: the filter (with a keyword query, a regular
+    # expression per article) is evaluated once per article of the two periods, not once per number.
+    where, params = where_clause(flt.replace(start=flt.previous().start))
     topic_cond = f"AND t.topic IN ({', '.join('?' for _ in flt.topics)})" if flt.topics else ""
-    top = con.execute(
-        f"""SELECT t.topic, count(*) AS n FROM articles a JOIN article_topics t ON t.article_id = a.id {topic_cond}
-            WHERE {twhere} GROUP BY 1 ORDER BY n DESC, t.topic LIMIT 1""",  # noqa: S608
-        [*flt.topics, *tparams],
-    ).fetchall()
-    return Kpis(int(articles), previous, int(sources), top[0][0] if top else None, int(top[0][1]) if top else 0)
+    sql = f"""
+        WITH m AS MATERIALIZED (SELECT a.id, a.source, a.published_at >= ? AS current FROM articles a WHERE {where}),
+             k AS (SELECT count(*) FILTER (WHERE current) AS articles,
+                          count(DISTINCT source) FILTER (WHERE current) AS sources,
+                          count(*) FILTER (WHERE NOT current) AS previous FROM m),
+             top AS (SELECT t.topic, count(*) AS n FROM m JOIN article_topics t ON t.article_id = m.id {topic_cond}
+                     WHERE m.current GROUP BY 1 ORDER BY n DESC, t.topic LIMIT 1)
+        SELECT k.articles, k.previous, k.sources, top.topic, coalesce(top.n, 0) FROM k LEFT JOIN top ON TRUE
+    """  # noqa: S608
+    articles, previous, sources, topic, n = con.execute(sql, [utc_midnight(flt.start), *params, *flt.topics]).fetchall()[0]
+    return Kpis(int(articles), int(previous), int(sources), topic, int(n))
 
 
 @dataclass(frozen=True)
