@@ -255,7 +255,7 @@ def _write_attempts(con: Connection, attempts: Sequence[Attempt], new_by_attempt
             batch["fetched_at"] = pd.to_datetime(batch["fetched_at"], utc=True)
             batch["date_estimated"] = batch["date_estimated"].astype(bool)
             con.register("batch_articles", batch)
-            _select_new(con)
+            con.execute(_SELECT_NEW)
             for i, n in con.execute("SELECT attempt, count(*) FROM new_articles GROUP BY attempt").fetchall():
                 new_by_attempt[int(i)] = int(n)
             con.execute(_INSERT_ARTICLES)
@@ -297,48 +297,44 @@ def _write_attempts(con: Connection, attempts: Sequence[Attempt], new_by_attempt
         raise StoreError(f"storing {urls} failed: {e}") from e
 
 
-# The duplicate check looks the batch's ids and guids up instead of scanning every stored article:
-# first the stored articles that share an id (primary-key index) or a guid (articles_guid) with the
-# batch go into a small table, then the batch is checked against that table alone. DuckDB turns the
-# batch side of a join into an index lookup only while it has at most dynamic_or_filter_threshold
-# distinct values (50 by default); a run's transaction carries up to ~2,500 items, so the threshold
-# is raised while a write runs (_index_lookups). Beyond index_scan_max_count (2,048) matches DuckDB
-# scans the table instead, which is what the old check did every time.
-_STORED_MATCHES = """
-CREATE OR REPLACE TEMP TABLE stored_matches AS
-SELECT a.id, a.feed_url, a.guid FROM articles a WHERE a.id IN (SELECT id FROM batch_articles)
-UNION ALL
-SELECT a.id, a.feed_url, a.guid FROM articles a
-WHERE a.guid IN (SELECT guid FROM batch_articles WHERE guid IS NOT NULL)
-"""
-_LOOKUP_THRESHOLD = 10_000  # above the largest batch ingest writes (50 feeds × ~50 items)
-
+# The duplicate check finds the stored articles that share an id (primary-key index) or a guid
+# (articles_guid, schema 2) with the batch, then checks the batch against those few rows only. DuckDB
+# answers `x IN (SELECT … FROM batch)` with index lookups when the batch side has at most
+# dynamic_or_filter_threshold distinct values (50 by default), otherwise with a scan of the column.
+# A lookup costs about as much as scanning 400 stored rows (bench/causes.py, experiments 3): at a
+# million articles a 2,500-item transaction is cheaper looked up, at 10k articles a scan wins, so the
+# threshold follows the table's size (_index_lookups).
 _SELECT_NEW = """
 CREATE OR REPLACE TEMP TABLE new_articles AS
+WITH stored AS MATERIALIZED (
+    SELECT a.id, a.feed_url, a.guid FROM articles a WHERE a.id IN (SELECT id FROM batch_articles)
+    UNION ALL
+    SELECT a.id, a.feed_url, a.guid FROM articles a
+    WHERE a.guid IN (SELECT guid FROM batch_articles WHERE guid IS NOT NULL))
 SELECT DISTINCT ON (b.id) b.* FROM batch_articles b
-WHERE b.id NOT IN (SELECT id FROM stored_matches)
-  AND NOT EXISTS (SELECT 1 FROM stored_matches s
-                  WHERE b.guid IS NOT NULL AND s.feed_url = b.feed_url AND s.guid = b.guid)
+WHERE b.id NOT IN (SELECT id FROM stored)
+  AND NOT EXISTS (SELECT 1 FROM stored s WHERE b.guid IS NOT NULL AND s.feed_url = b.feed_url AND s.guid = b.guid)
 ORDER BY b.id, b.attempt
 """
-
-
-def _select_new(con: Connection) -> None:
-    """Fill new_articles with the batch's articles not stored yet (by id, or by feed and guid)."""
-    con.execute(_STORED_MATCHES)
-    con.execute(_SELECT_NEW)
-    con.execute("DROP TABLE stored_matches")
+_ROWS_PER_LOOKUP = 400  # stored rows scanned in the time of one index lookup
+_MAX_LOOKUPS = 10_000  # far above a run's transaction (50 feeds × ~50 items)
 
 
 @contextmanager
 def _index_lookups(con: Connection) -> Iterator[None]:
-    """Let joins against a batch of up to _LOOKUP_THRESHOLD keys use index lookups, then restore the setting.
+    """Let the duplicate check use index lookups for as many keys as beat a scan at this table size.
 
-    Restored after the transaction has ended (committed or rolled back): an aborted transaction
-    refuses SET, and the error that aborted it is the one worth reporting.
+    The setting is restored after the transaction has ended (committed or rolled back): an aborted
+    transaction refuses SET, and the error that aborted it is the one worth reporting.
     """
     previous = int(scalar(con, "SELECT current_setting('dynamic_or_filter_threshold')"))  # type: ignore[call-overload]
-    con.execute(f"SET dynamic_or_filter_threshold = {_LOOKUP_THRESHOLD:d}")
+    stored = int(scalar(con, "SELECT coalesce(max(estimated_size), 0) FROM duckdb_tables() "  # type: ignore[call-overload]
+                             "WHERE table_name = 'articles' AND database_name = current_database()"))
+    wanted = min(_MAX_LOOKUPS, stored // _ROWS_PER_LOOKUP)
+    if wanted <= previous:
+        yield
+        return
+    con.execute(f"SET dynamic_or_filter_threshold = {wanted:d}")
     try:
         yield
     finally:
