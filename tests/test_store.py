@@ -288,3 +288,17 @@ def test_pruned_log_survives_reopening_and_the_readers_copy(tmp_path: Path, monk
         assert rcon.execute("SELECT count(*) FROM fetch_log").fetchone() == (1,)
     with writer(path) as con:
         assert _logged_days(con) == [0]
+
+
+def test_duplicate_check_at_a_size_where_it_uses_index_lookups(tmp_path: Path) -> None:
+    # With 24,000 stored articles a batch of up to 60 keys is looked up in the indexes rather than
+    # scanned (writes._index_lookups; DuckDB alone would stop at 50); the answer must be the same.
+    with writer(tmp_path / "m.duckdb") as con:
+        sync_feeds(con, [FEED], NOW)
+        assert attempt(con, [article(i) for i in range(24_000)]) == 24_000
+        batch = [article(i, id=f"again-{i}") for i in range(20)]  # stored guids under new ids
+        batch += [article(i, guid=f"changed-{i}") for i in range(20, 40)]  # stored ids under new guids
+        batch += [article(i) for i in range(30_000, 30_020)]  # new
+        assert attempt(con, batch) == 20
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (24_020,)
+        assert con.execute("SELECT current_setting('dynamic_or_filter_threshold')").fetchone() == (50,)

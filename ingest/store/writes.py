@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -240,7 +240,8 @@ def record_attempts(con: Connection, attempts: Sequence[Attempt]) -> list[int]:
     if not attempts:
         return []
     new_by_attempt = [0] * len(attempts)
-    with _index_lookups(con):
+    # A batch of 304s has nothing to look up: spare it the setting's two extra statements.
+    with _index_lookups(con) if any(a.articles for a in attempts) else nullcontext():
         _write_attempts(con, attempts, new_by_attempt)
     return new_by_attempt
 
