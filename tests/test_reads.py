@@ -216,6 +216,15 @@ def test_kpis_compare_with_the_previous_period(con) -> None:  # type: ignore[no-
     assert nothing_before.change is None
 
 
+def test_kpis_with_a_keyword_count_each_period_apart(con) -> None:  # type: ignore[no-untyped-def]
+    # Both periods are read in one pass: February's "Gaza talks planned" is the previous period's one
+    # article and must not count as this period's article, source or topic.
+    k = kpis(con, MARCH.replace(query="talks OR putin"))
+    assert (k.articles, k.previous_articles, k.active_sources, k.top_topic, k.top_topic_articles) == (
+        3, 1, 1, "gaza", 2)
+    assert k.articles == count_articles(con, MARCH.replace(query="talks OR putin"))
+
+
 def test_list_articles_newest_first_with_tags_and_a_snippet_around_the_hit(con) -> None:  # type: ignore[no-untyped-def]
     df = list_articles(con, MARCH.replace(query="القاهرة"))
     assert list(df["id"]) == ["n4", "n1"]
