@@ -1,8 +1,9 @@
 """Fetching feeds over HTTP: one bounded, polite GET per feed, and many of them at once.
 
 This module owns everything that touches the network in the ingest: our own urllib3 client (feedparser
-never fetches), refusal of non-http(s) URLs and of private or local targets (on every redirect hop and
-again at connect time), timeouts that hold against slow or dripping servers, the cap on the
+never fetches), refusal of non-http(s) URLs and of private or local targets (every redirect hop's name
+is resolved once, within the feed's deadline, and only its checked addresses are connected to),
+timeouts that hold against slow or dripping servers and slow name servers, the cap on the
 decompressed body, conditional GET, manual redirects, Retry-After, and per-host politeness. It never
 raises for a feed's problems: every attempt ends as a FetchResult whose `outcome` says what happened.
 """
