@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
+import urllib3
 
 from ingest.fetch import FetchOptions, fetch_feed, make_pool
 from ingest.fetch_guard import ResolveTimeoutError, check_url
@@ -135,3 +136,17 @@ def test_check_url_gives_up_on_a_stalled_lookup(stalled: Resolver) -> None:
     with pytest.raises(ResolveTimeoutError):
         check_url("https://stalled.marsad.test/rss", allow_private_hosts=False, timeout_s=0.2, resolver=stalled)
     assert time.monotonic() - started < 0.5
+
+
+def test_a_pool_not_made_by_make_pool_still_gets_the_address_check(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MARSAD_ALLOW_PRIVATE_HOSTS", raising=False)
+    feed_server.add("/feed", Response(200, RSS))
+    plain = urllib3.PoolManager()
+    try:
+        result = fetch_feed(FetchRequest(f"http://localhost:{feed_server.port}/feed"), FetchOptions(), pool=plain)
+    finally:
+        plain.clear()
+    assert result.outcome == "blocked_host"
+    assert feed_server.hits("/feed") == []
