@@ -269,3 +269,21 @@ def test_pdf_lays_out_arabic_right_to_left_with_numbers_and_names_in_order(repor
     # Its English line underneath reads left to right, the outlets in the order given.
     line, a = _x(words, "قناة")
     assert a < _x(words, "جريدة", line)[1] < _x(words, "Gulf", line)[1]
+
+
+@needs_poppler
+def test_a_widely_carried_story_names_five_outlets_and_the_xlsx_names_all(report: Report, tmp_path: Path) -> None:
+    gaza = report.sections[0]
+    others = tuple(f"Outlet {n}" for n in "ABCDEFGHI")
+    story = dataclasses.replace(gaza.stories[0], other_sources=others)
+    wide = dataclasses.replace(report, sections=(dataclasses.replace(gaza, stories=(story,), spikes=()),))
+    pdf = tmp_path / "wide.pdf"
+    pdf.write_bytes(render(wide, "pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    flat = " ".join(text.translate(BIDI_CONTROLS).split())
+    assert "+ 9 other outlets (Outlet A, Outlet B, Outlet C, Outlet D, Outlet E and 4 more)" in flat
+    assert "Outlet F" not in flat
+    assert "names at most 5 of the other outlets" in flat and "XLSX Stories sheet names them all" in flat
+    ws = openpyxl.load_workbook(io.BytesIO(render(wide, "xlsx")))["Stories"]
+    listed = [row[6] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert ", ".join(others) in listed

@@ -42,6 +42,11 @@ _ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uF
 LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
 
 LATIN = '"Noto Sans", "DejaVu Sans"'
+
+# A wire story can run in seventy outlets a week at a million articles; naming them all made the
+# PDF's stories the slowest part of its layout and the story unreadable. The XLSX Stories sheet
+# names every outlet.
+NAMED_OUTLETS = 5
 ARABIC = '"Noto Naskh Arabic", "Noto Sans Arabic"'
 
 CSS = f"""
@@ -167,7 +172,10 @@ def _story(rank: int, s: Story) -> str:
     side = ' lang="ar" dir="rtl"' if direction(s.title) == "rtl" else ""
     meta = f"{rank}. {_bidi(s.source)} · {_t(fmt.day(s.published.date()))} {s.published:%H:%M}"
     if s.other_sources:
-        names = ", ".join(_bidi(o) for o in s.other_sources)
+        names = ", ".join(_bidi(o) for o in s.other_sources[:NAMED_OUTLETS])
+        hidden = len(s.other_sources) - NAMED_OUTLETS
+        if hidden > 0:
+            names += f" and {fmt.number(hidden)} more"
         word = "outlet" if len(s.other_sources) == 1 else "outlets"
         meta += f" · <strong>+ {len(s.other_sources)} other {word}</strong> ({names})"
     return f'<p class="story"{side}>{title}<br><span class="meta" dir="ltr">{LRI}{meta}{PDI}</span></p>'
@@ -295,7 +303,8 @@ def _appendix(r: Report) -> str:
         "<p>Stories: articles with the same normalised title (letters, digits and Arabic letter variants "
         f"compared, diacritics and punctuation ignored; titles of at least {MIN_TITLE_TOKENS} words) or the same "
         "link are one story, shown once with the other outlets that carried it. Stories are ranked by the "
-        "number of outlets, then by time.</p>"
+        f"number of outlets, then by time. Each story names at most {NAMED_OUTLETS} of the other outlets that "
+        "carried it, first seen first; the XLSX Stories sheet names them all.</p>"
         f"<p>Fingerprint: <span class=\"fp\">{_t(r.fingerprint.digest)}</span> — SHA-256 over the week, the time "
         "zone, each topic's id, labels and canonical query, and the sorted list of (article id, topic) pairs "
         f"({fmt.number(r.fingerprint.articles)} articles, {fmt.number(r.fingerprint.tags)} pairs). Two copies "

@@ -11,7 +11,8 @@ must do so with the same functions. `local_time()` therefore shadows `articles`,
 with a temporary table holding the report's span in which `published_at` is the local wall-clock
 time (written as if it were UTC) and `published_utc` the true instant. Every read function then
 buckets and filters by local days without a line of it changing; with tz "UTC" the numbers are the
-dashboard's numbers by construction. Readers open the published copy read-only; temporary tables
+dashboard's numbers by construction. The span's rows of article_topics and article_countries are
+shadowed the same way, so that each of the report's questions joins a week's tags, not a year's. Readers open the published copy read-only; temporary tables
 live in the connection's own memory, so nothing is written to the file.
 """
 
@@ -32,6 +33,8 @@ __all__ = ["FeedWeek", "article_topic_pairs", "feeds_in_window", "local_time", "
 
 # fetch_log outcomes that are not failures (everything else is: http_error, timeout, not_a_feed, …).
 _SUCCESS = ("ok", "not_modified", "unchanged")
+# The tables local_time() restricts to the span's articles, besides `articles` itself.
+_SHADOWED = ("article_topics", "article_countries")
 
 
 @contextmanager
@@ -49,9 +52,18 @@ def local_time(con: Connection, tz: str, start_utc: datetime, end_utc: datetime)
         [tz, start_utc, end_utc],
     )
     try:
+        # The span's tags and mentions too: a report asks about thirty questions (per topic: sources,
+        # countries, stories), each joining these tables; over the stored ones every question scanned
+        # all of a million articles' tags and mentions again (about half of a report's build).
+        for table in _SHADOWED:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table} "  # noqa: S608  (fixed names)
+                "WHERE article_id IN (SELECT id FROM temp.articles)"
+            )
         yield
     finally:
-        con.execute("DROP TABLE IF EXISTS temp.articles")
+        for table in ("articles", *_SHADOWED):
+            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def report_articles(con: Connection, flt: Filter) -> pd.DataFrame:
