@@ -274,3 +274,26 @@ def test_group_stories_joins_copies_by_link_and_ignores_short_titles() -> None:
     keys = ["breaking", "breaking", "same story long title", "other words here"]
     stories = group_stories(rows, keys)
     assert [(s.source, s.other_sources) for s in stories] == [("A", ("C",)), ("B", ()), ("D", ())]
+
+
+def test_local_time_restricts_tags_and_mentions_to_the_span_and_restores_them(week_db: Path) -> None:
+    from ingest.store.reads_report import local_time
+
+    sql = ("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_topics), "
+           "(SELECT count(*) FROM article_countries)")
+    in_span = " WHERE article_id IN (SELECT id FROM articles WHERE published_at >= ? AND published_at < ?)"
+    with reader(week_db) as con:
+        stored = con.execute(sql).fetchall()[0]
+        span = [WEEK.start_utc, WEEK.end_utc]
+        expected = (
+            con.execute("SELECT count(*) FROM articles WHERE published_at >= ? AND published_at < ?", span).fetchall()[0][0],
+            con.execute("SELECT count(*) FROM article_topics" + in_span, span).fetchall()[0][0],  # noqa: S608
+            con.execute("SELECT count(*) FROM article_countries" + in_span, span).fetchall()[0][0],  # noqa: S608
+        )
+        with local_time(con, "UTC", WEEK.start_utc, WEEK.end_utc):
+            inside = con.execute(sql).fetchall()[0]
+        after = con.execute(sql).fetchall()[0]
+    # Inside: the week's articles with all their tags and mentions, and nothing else.
+    assert inside == expected and all(0 < n for n in expected)
+    assert all(e < s for e, s in zip(expected, stored, strict=True))
+    assert after == stored  # the stored tables are visible again
