@@ -50,6 +50,10 @@ class DbStatus:
 
 
 _READS: list[Any] = []  # every cached read, for clear_reads()
+# A Filter or Series is a frozen dataclass of dates, strings and tuples, so its repr is a complete and
+# stable key; Streamlit's generic hashing of a dataclass (via pickling) cost more than the rest of a
+# cache hit.
+_HASH_FUNCS: dict[type, Callable[[Any], Any]] = {r.Filter: repr, r.Series: repr}
 
 
 def _cached(fn: Callable[..., T]) -> Callable[..., T]:
@@ -62,7 +66,7 @@ def _cached(fn: Callable[..., T]) -> Callable[..., T]:
 
     # Streamlit names a cache after the function's qualified name: one cache per read, not one shared.
     run.__name__ = run.__qualname__ = f"cached_{fn.__name__}"
-    run = st.cache_data(max_entries=ENTRIES, show_spinner=False)(run)
+    run = st.cache_data(max_entries=ENTRIES, show_spinner=False, hash_funcs=_HASH_FUNCS)(run)
     _READS.append(run)
 
     @wraps(fn)
