@@ -370,3 +370,43 @@ def test_every_read_answers_an_empty_selection_with_zeros_not_an_error(con, flt:
     for read in (top_sources, source_table, source_countries, mentioned_countries, topic_country_matrix, list_articles):
         assert read(con, flt).empty
     assert kpis(con, flt).articles == 0 and kpis(con, flt).top_topic is None
+
+
+def test_keyword_reads_give_the_numbers_of_the_inline_predicate(con) -> None:  # type: ignore[no-untyped-def]
+    # Reads look a query's matches up once per query and dates (ingest.store.matches); the numbers
+    # must be those of the query's own SQL, including for the previous period and a narrower range.
+    from ingest.store.filter import where_clause
+
+    for flt in (MARCH.replace(query="gaza OR القاهرة"), MARCH.replace(query="talks", start=date(2025, 3, 10)),
+                MARCH.replace(query="gaza").previous()):
+        where, params = where_clause(flt)
+        inline = con.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchall()[0][0]  # noqa: S608
+        assert count_articles(con, flt) == inline
+        assert len(list_articles(con, flt)) == inline
+    assert kpis(con, MARCH.replace(query="gaza")).previous_articles == 1
+
+
+def test_keyword_matches_follow_a_new_published_copy(tmp_path: Path) -> None:
+    path = tmp_path / "marsad.duckdb"
+    later = ("g6", GULF, 21, 10, "en", "Second heatwave expected", "Another hot week.", [], [])
+    with writer(path) as c:
+        sync_feeds(c, [GULF], NOW - timedelta(days=60))
+        _store(c, GULF, [a for a in ARTICLES if a[1] is GULF])
+        publish_snapshot(c, path)
+        with reader(path) as r:
+            assert count_articles(r, MARCH.replace(query="heatwave")) == 1
+        _store(c, GULF, [later])
+        publish_snapshot(c, path)
+    with reader(path) as r:
+        assert count_articles(r, MARCH.replace(query="heatwave")) == 2
+
+
+def test_keyword_reads_work_on_the_writers_file_before_any_copy(tmp_path: Path) -> None:
+    # No published copy yet: the reader opens the file itself, read-only, with nowhere to keep matches.
+    path = tmp_path / "marsad.duckdb"
+    with writer(path) as c:
+        sync_feeds(c, [GULF], NOW - timedelta(days=60))
+        _store(c, GULF, [a for a in ARTICLES if a[1] is GULF])
+    with reader(path) as r:
+        assert count_articles(r, MARCH.replace(query="gaza")) == 2
+        assert kpis(r, MARCH.replace(query="gaza")).previous_articles == 1

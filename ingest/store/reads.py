@@ -6,22 +6,32 @@ every value travels as a bound parameter. Aggregation happens in DuckDB; each fu
 small DataFrame whose columns are the SQL aliases (or a frozen dataclass for single-row answers).
 
 Performance: the published_at range is the first condition of every WHERE (the articles table is
-stored in ingest order, which is roughly date order, so zone maps skip most row groups), and
-article_topics / article_countries are joined only when a question needs them.
+stored in ingest order, which is roughly date order, so zone maps skip most row groups),
+article_topics / article_countries are joined only when a question needs them, and a keyword query's
+matches are worked out once per query and dates and shared by the reads (ingest.store.matches).
+The status questions (freshness, sidebar options, feed health) live in ingest.store.reads_status.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pandas as pd
 
-from ingest.models import FeedConfig
 from ingest.snippets import snippet_terms, snippets
 from ingest.store.connection import Connection, scalar
 from ingest.store.filter import BUCKETS, Filter, Series, bucket_end, bucket_starts, utc_midnight, where_clause
+from ingest.store.matches import matching_ids
+from ingest.store.reads_status import (
+    Freshness,
+    Options,
+    feed_health,
+    feeds_for_opml,
+    filter_options,
+    freshness,
+)
 
 __all__ = [
     "BUCKETS", "Filter", "Freshness", "Kpis", "Options", "Series", "bucket_end", "bucket_starts",
@@ -60,13 +70,23 @@ def _rollup(inner: str, bucket: str, keys: tuple[str, ...], value: str) -> str:
             f"CAST(sum(n) AS BIGINT) AS {value} FROM d GROUP BY ALL")
 
 
+def _where(con: Connection, flt: Filter, *, extra_query: str | None = None) -> tuple[str, list[object]]:
+    """where_clause(flt), with the keyword query's matches looked up once per query and dates
+    (ingest.store.matches) instead of its expression evaluated again by every read of a page."""
+    if not flt.query:
+        return where_clause(flt, extra_query=extra_query)
+    where, params = where_clause(flt.replace(query=""), extra_query=extra_query)
+    matched, mparams = matching_ids(con, flt.query, flt.start, flt.end)
+    return f"{where} AND {matched}", [*params, *mparams]
+
+
 def _df(con: Connection, sql: str, params: Sequence[object]) -> pd.DataFrame:
     return con.execute(sql, list(params)).df()
 
 
 def count_articles(con: Connection, flt: Filter) -> int:
     """How many articles match the filter."""
-    where, params = where_clause(flt)
+    where, params = _where(con, flt)
     return int(scalar(con, f"SELECT count(*) FROM articles a WHERE {where}", params))  # type: ignore[arg-type]  # noqa: S608
 
 
@@ -116,14 +136,14 @@ def count_by_bucket(con: Connection, flt: Filter, by: str = "topic", topics: Seq
     """
     if by == "topic":
         wanted = tuple(flt.topics or topics)
-        where, params = where_clause(flt.replace(topics=()))
+        where, params = _where(con, flt.replace(topics=()))
         topic_cond = f"AND t.topic IN ({', '.join('?' for _ in wanted)})" if wanted else ""
         inner = (f"SELECT {_DAY} AS day, t.topic AS series, count(*) AS n FROM articles a "  # noqa: S608
                  f"JOIN article_topics t ON t.article_id = a.id {topic_cond} WHERE {where} GROUP BY 1, 2")
         df = _df(con, _rollup(inner, flt.bucket, ("series",), "matching"), [*wanted, *params])
         series = list(wanted) if wanted else sorted(df["series"].unique())
     elif by == "all" or by in _BY_COLUMNS:
-        where, params = where_clause(flt)
+        where, params = _where(con, flt)
         column = "'all'" if by == "all" else _BY_COLUMNS[by]
         inner = (f"SELECT {_DAY} AS day, {column} AS series, count(*) AS n FROM articles a "  # noqa: S608
                  f"WHERE {where} GROUP BY 1, 2")
@@ -154,7 +174,7 @@ def compare_series(con: Connection, flt: Filter, series: Sequence[Series]) -> pd
     if topics:
         # Every topic series in one pass over the range and one join with article_topics (which has no
         # date to skip by, so each extra pass would read all of it again).
-        where, params = where_clause(base)
+        where, params = _where(con, base)
         inner = (f"SELECT {_DAY} AS day, t.topic AS series, count(*) AS n FROM articles a "  # noqa: S608
                  f"JOIN article_topics t ON t.article_id = a.id AND t.topic IN ({', '.join('?' for _ in topics)}) "
                  f"WHERE {where} GROUP BY 1, 2")
@@ -165,7 +185,7 @@ def compare_series(con: Connection, flt: Filter, series: Sequence[Series]) -> pd
     for s in series:
         if s.query is None:
             continue
-        where, params = where_clause(base, extra_query=s.query)
+        where, params = _where(con, base, extra_query=s.query)
         inner = f"SELECT {_DAY} AS day, ? AS series, count(*) AS n FROM articles a WHERE {where} GROUP BY 1, 2"  # noqa: S608
         frames.append(_df(con, _rollup(inner, flt.bucket, ("series",), "matching"), [s.name, *params]))
     names = [s.name for s in series]
@@ -180,7 +200,7 @@ def top_sources(con: Connection, flt: Filter, limit: int = 20) -> pd.DataFrame:
     share_of_source: matching ÷ everything that outlet published in the range (how much of its
     output is on the subject); share_of_coverage: its part of all matching articles (who dominates).
     """
-    where, params = where_clause(flt)
+    where, params = _where(con, flt)
     uwhere, uparams = where_clause(flt.universe())
     sql = f"""
         WITH m AS (SELECT a.source, count(*) AS matching FROM articles a WHERE {where} GROUP BY 1),
@@ -197,7 +217,7 @@ def top_sources(con: Connection, flt: Filter, limit: int = 20) -> pd.DataFrame:
 
 def source_week_heatmap(con: Connection, flt: Filter, limit: int = 25) -> pd.DataFrame:
     """source, bucket, matching for the `limit` outlets with most matching articles (dense grid)."""
-    where, params = where_clause(flt)
+    where, params = _where(con, flt)
     sql = f"""
         WITH d AS (SELECT a.source, {_DAY} AS day, count(*) AS n FROM articles a WHERE {where} GROUP BY 1, 2),
              top AS (SELECT source FROM d GROUP BY 1 ORDER BY sum(n) DESC, source LIMIT ?)
@@ -212,7 +232,7 @@ def source_week_heatmap(con: Connection, flt: Filter, limit: int = 25) -> pd.Dat
 
 def source_table(con: Connection, flt: Filter) -> pd.DataFrame:
     """source, source_country, languages, feeds, articles, first_published, last_published."""
-    where, params = where_clause(flt)
+    where, params = _where(con, flt)
     sql = f"""
         SELECT a.source, any_value(a.source_country) AS source_country,
                string_agg(DISTINCT a.language, ', ' ORDER BY a.language) AS languages,
@@ -225,7 +245,7 @@ def source_table(con: Connection, flt: Filter) -> pd.DataFrame:
 
 def source_countries(con: Connection, flt: Filter) -> pd.DataFrame:
     """country, matching, sources: where the matching coverage comes from (outlet's country)."""
-    where, params = where_clause(flt)
+    where, params = _where(con, flt)
     sql = f"""SELECT a.source_country AS country, count(*) AS matching, count(DISTINCT a.source) AS sources
               FROM articles a WHERE {where} GROUP BY 1 ORDER BY matching DESC, country"""  # noqa: S608
     return _df(con, sql, params)
@@ -233,7 +253,7 @@ def source_countries(con: Connection, flt: Filter) -> pd.DataFrame:
 
 def mentioned_countries(con: Connection, flt: Filter, limit: int = 300) -> pd.DataFrame:
     """country, articles: how many matching articles mention each country (by its tagged mentions)."""
-    where, params = where_clause(flt)
+    where, params = _where(con, flt)
     sql = f"""SELECT c.country, count(*) AS articles FROM articles a
               JOIN article_countries c ON c.article_id = a.id WHERE {where}
               GROUP BY 1 ORDER BY articles DESC, c.country LIMIT ?"""  # noqa: S608
@@ -243,7 +263,7 @@ def mentioned_countries(con: Connection, flt: Filter, limit: int = 300) -> pd.Da
 def topic_country_matrix(con: Connection, flt: Filter, limit_countries: int = 15) -> pd.DataFrame:
     """topic, country, articles: the `limit_countries` most mentioned countries × the filter's topics
     (every topic when the filter names none)."""
-    where, params = where_clause(flt.replace(topics=()))
+    where, params = _where(con, flt.replace(topics=()))
     topic_cond = f"AND t.topic IN ({', '.join('?' for _ in flt.topics)})" if flt.topics else ""
     sql = f"""
         WITH m AS (SELECT t.topic, c.country FROM articles a
@@ -270,7 +290,7 @@ def list_articles(con: Connection, flt: Filter, limit: int = 50, offset: int = 0
     The snippet centres on the first hit of the keyword query, else of the `highlight` queries (e.g.
     the selected topics' definitions), else it is the start of the summary.
     """
-    where, params = where_clause(flt)
+    where, params = _where(con, flt)
     cols = ", ".join(f"a.{c}" for c in _ARTICLE_FIELDS)
     sql = f"""
         WITH page AS (SELECT {cols} FROM articles a WHERE {where}
@@ -316,7 +336,7 @@ class Kpis:
 def kpis(con: Connection, flt: Filter) -> Kpis:
     # One pass over both periods, kept for the top topic: the filter (with a keyword query, a regular
     # expression per article) is evaluated once per article of the two periods, not once per number.
-    where, params = where_clause(flt.replace(start=flt.previous().start))
+    where, params = _where(con, flt.replace(start=flt.previous().start))
     topic_cond = f"AND t.topic IN ({', '.join('?' for _ in flt.topics)})" if flt.topics else ""
     sql = f"""
         WITH m AS MATERIALIZED (SELECT a.id, a.source, a.published_at >= ? AS current FROM articles a WHERE {where}),
@@ -329,114 +349,3 @@ def kpis(con: Connection, flt: Filter) -> Kpis:
     """  # noqa: S608
     articles, previous, sources, topic, n = con.execute(sql, [utc_midnight(flt.start), *params, *flt.topics]).fetchall()[0]
     return Kpis(int(articles), int(previous), int(sources), topic, int(n))
-
-
-@dataclass(frozen=True)
-class Freshness:
-    """How current the data is, so a gap in the data is not read as a drop in attention."""
-
-    articles: int
-    last_run_at: datetime | None  # when the last ingest run finished (or started, if it never finished)
-    last_run_status: str | None
-    latest_fetched_at: datetime | None
-    latest_published_at: datetime | None
-    feeds: int  # enabled feeds
-    feeds_failing: int
-    feeds_disabled: int
-
-
-# The newest values are looked for among the rows of this many days before the last poll first: the
-# articles table is stored in ingest order, so zone maps skip every older row group and the answer
-# costs what the recent days cost, not what everything stored costs.
-_RECENT = timedelta(days=30)
-
-
-def _newest(con: Connection, column: str, since: datetime | None) -> datetime | None:
-    """max(column) over all articles, read from the recent rows when any exist (the same answer:
-    the maximum of everything is the maximum of the rows at or above any bound it exceeds)."""
-    if column not in ("fetched_at", "published_at"):
-        raise ValueError(f"not a timestamp column of articles: {column!r}")
-    if since is not None:
-        found = scalar(con, f"SELECT max({column}) FROM articles WHERE {column} >= ?", [since])  # noqa: S608
-        if found is not None:
-            return found  # type: ignore[return-value]
-    return scalar(con, f"SELECT max({column}) FROM articles")  # type: ignore[return-value]  # noqa: S608
-
-
-def freshness(con: Connection) -> Freshness:
-    """Read from ingest_runs and feeds, plus the article count (table metadata in DuckDB) and the
-    newest article (recent row groups only, see _newest): nothing here scans all stored articles."""
-    run = con.execute("SELECT coalesce(finished_at, started_at), status FROM ingest_runs "
-                      "ORDER BY run_id DESC LIMIT 1").fetchall()
-    feeds, failing, disabled, polled = con.execute(
-        "SELECT count(*) FILTER (WHERE enabled), count(*) FILTER (WHERE enabled AND consecutive_failures > 0), "
-        "count(*) FILTER (WHERE NOT enabled), max(last_success_at) FROM feeds").fetchall()[0]
-    articles = int(scalar(con, "SELECT count(*) FROM articles"))  # type: ignore[arg-type]
-    since = polled - _RECENT if polled is not None else None
-    fetched = _newest(con, "fetched_at", since) if articles else None
-    published = _newest(con, "published_at", since) if articles else None
-    return Freshness(articles, run[0][0] if run else None, run[0][1] if run else None, fetched, published,
-                     int(feeds), int(failing), int(disabled))
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the sidebar offers: only values that occur in the database.
-
-    Outlets and their countries come from the feeds table: a feed is offered once it has answered a
-    poll successfully (a feed added but not polled yet, or failing since it was added, has no
-    articles, so offering it would show nothing); a feed since disabled or removed from the list
-    stays offered, because its articles stay. Languages, mentioned countries and topics are read
-    from the articles' tags.
-    """
-
-    sources: tuple[str, ...]
-    source_countries: tuple[str, ...]
-    languages: tuple[str, ...]
-    countries: tuple[str, ...]  # mentioned countries, most mentioned first
-    topics: tuple[str, ...]  # topics with at least one tagged article
-
-
-def filter_options(con: Connection) -> Options:
-    def column(sql: str) -> tuple[str, ...]:
-        return tuple(r[0] for r in con.execute(sql).fetchall() if r[0] is not None)
-
-    answered = "FROM feeds WHERE last_success_at IS NOT NULL"
-    return Options(
-        column(f"SELECT DISTINCT source {answered} ORDER BY 1"),  # noqa: S608
-        column(f"SELECT DISTINCT source_country {answered} ORDER BY 1"),  # noqa: S608
-        column("SELECT DISTINCT language FROM articles ORDER BY 1"),
-        column("SELECT country FROM article_countries GROUP BY 1 ORDER BY count(*) DESC, 1"),
-        column("SELECT DISTINCT topic FROM article_topics ORDER BY 1"),
-    )
-
-
-def feeds_for_opml(con: Connection) -> tuple[FeedConfig, ...]:
-    """The enabled feeds as FeedConfig, for an OPML export of what is being monitored."""
-    rows = con.execute("SELECT url, source, source_country, coalesce(language, ''), coalesce(tags, []) "
-                       "FROM feeds WHERE enabled ORDER BY source, url").fetchall()
-    return tuple(FeedConfig(url, source, country, language, tuple(tags)) for url, source, country, language, tags in rows)
-
-
-def feed_health(con: Connection) -> pd.DataFrame:
-    """One row per feed: its state, last success and error, failures in a row, recent volume."""
-    return con.execute(
-        """
-        SELECT f.source, f.source_country, f.language, f.url,
-               CASE WHEN NOT f.enabled THEN 'disabled'
-                    WHEN f.last_fetched_at IS NULL THEN 'new'
-                    WHEN f.consecutive_failures > 0 THEN 'failing'
-                    ELSE 'ok' END AS state,
-               f.last_success_at, f.last_fetched_at, f.last_status, f.last_error, f.consecutive_failures,
-               f.next_fetch_at, f.disabled_reason,
-               coalesce(v.items_7d, 0) / 7.0 AS items_per_day
-        FROM feeds f
-        LEFT JOIN (
-            SELECT feed_url, count(*) AS items_7d FROM articles
-            WHERE fetched_at >= (SELECT coalesce(max(fetched_at), now()) FROM articles) - INTERVAL 7 DAY
-            GROUP BY feed_url
-        ) v ON v.feed_url = f.url
-        ORDER BY (state = 'ok'), f.consecutive_failures DESC, f.source
-        """
-    ).df()
-
