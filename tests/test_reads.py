@@ -384,6 +384,8 @@ def test_keyword_reads_give_the_numbers_of_the_inline_predicate(con) -> None:  #
         assert count_articles(con, flt) == inline
         assert len(list_articles(con, flt)) == inline
     assert kpis(con, MARCH.replace(query="gaza")).previous_articles == 1
+    # March alone, after the two-period read has kept February and March together: g1, g4, t2.
+    assert count_articles(con, MARCH.replace(query="gaza")) == 3
 
 
 def test_keyword_matches_follow_a_new_published_copy(tmp_path: Path) -> None:

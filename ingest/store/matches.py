@@ -28,6 +28,9 @@ from ingest.store.filter import utc_midnight
 # publishes keeps a bounded number of them. A read refreshes its table's time just before it runs.
 IDLE_S = 600.0
 _last_used: dict[str, float] = {}
+# The date ranges kept for each query: a read whose range lies inside a kept one uses it (its own
+# WHERE has the dates), e.g. the Overview's two-period count and then its one-period series.
+_ranges: dict[str, dict[tuple[date, date], str]] = {}
 _lock = threading.Lock()
 
 
@@ -47,6 +50,9 @@ def _drop_idle(con: Connection, now: float) -> None:
         idle = [n for n, used in _last_used.items() if now - used > IDLE_S]
         for n in idle:
             del _last_used[n]
+        for kept in _ranges.values():
+            for key in [k for k, n in kept.items() if n in idle]:
+                del kept[key]
     for n in idle:
         con.execute(f"DROP TABLE IF EXISTS memory.main.{n}")
 
@@ -59,8 +65,10 @@ def matching_ids(con: Connection, query: str, start: date, end: date, alias: str
     """
     parsed = parse_query(query)
     inline, inline_params = to_sql(parsed, alias)
-    name = _name(query, start, end)
     now = time.monotonic()
+    with _lock:
+        covering = [n for (lo, hi), n in _ranges.get(query, {}).items() if lo <= start and end <= hi]
+    name = next((n for n in covering if _exists_quietly(con, n)), None) or _name(query, start, end)
     try:
         if not _exists(con, name):
             _drop_idle(con, now)
@@ -77,6 +85,7 @@ def matching_ids(con: Connection, query: str, start: date, end: date, alias: str
             return f"({inline})", list(inline_params)
     with _lock:
         _last_used[name] = now
+        _ranges.setdefault(query, {})[start, end] = name
     return f"{alias}.id IN (SELECT id FROM memory.main.{name})", []  # noqa: S608
 
 
