@@ -395,7 +395,7 @@ def build_corpus(db: Path, size: int, seed: int = 7, *, end: date | None = None,
                                        outcome="ok", http_status=200, error=None, bytes=None, items_parsed=0,
                                        items_new=0))
         finish_run(con, run_id, finished_at=finished, feeds_ok=len(feeds), feeds_not_modified=0, feeds_failed=0,
-                   items_new=stored, status="finished")
+                   items_new=stored, status="finished", fetch_log_days=0)
         topic_rows = int(con.execute("SELECT count(*) FROM article_topics").fetchall()[0][0])
         country_rows = int(con.execute("SELECT count(*) FROM article_countries").fetchall()[0][0])
         con.execute("CHECKPOINT")

@@ -69,7 +69,8 @@ opts = FetchOptions(allow_private_hosts=True, max_workers=16, per_host=200)
 t0, c0 = time.perf_counter(), time.process_time()
 report = run_once(db, feeds, options=opts, topics=topics, matcher=matcher, publish=False)
 print(json.dumps({"wall_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0,
-                  "items_new": report.items_new}))
+                  "items_new": report.items_new,
+                  "peak_rss_mb": int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024}))
 """
 
 
@@ -163,7 +164,8 @@ def growth_run(base: Path | None, n_feeds: int, n_items: int) -> dict[str, float
         data = _child_json([sys.executable, "-c", GROWTH_CHILD, str(db), str(files.feeds_toml(files.dir / "f.toml"))],
                            ROOT)
     return {"items_per_s": n_feeds * n_items / float(data["wall_s"]),  # type: ignore[arg-type]
-            "cpu_ms_per_item": 1000 * float(data["cpu_s"]) / (n_feeds * n_items), "items_new": float(data["items_new"])}  # type: ignore[arg-type]
+            "cpu_ms_per_item": 1000 * float(data["cpu_s"]) / (n_feeds * n_items), "items_new": float(data["items_new"]),  # type: ignore[arg-type]
+            "peak_rss_mb": float(data["peak_rss_mb"])}  # type: ignore[arg-type]
 
 
 def _median(runs: Sequence[dict[str, float]], key: str) -> float:

@@ -147,6 +147,9 @@ _DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 _SAFE_QUERY = _SAFE_PATH + "?"
 _LOWER_ESCAPE = re.compile(r"%[0-9a-f][0-9A-Fa-f]|%[0-9A-F][a-f]")
+# A link already in canonical form, as most feeds write them: lower-case http(s) scheme and host,
+# no port, user, query, fragment or escapes, and a path of unreserved characters only.
+_ALREADY_CANONICAL = re.compile(r"https?://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(/[A-Za-z0-9/._~,;=:@+!$'()*-]*)?")
 
 
 def canonical_url(link: str | None, base: str | None = None) -> str | None:
@@ -160,6 +163,9 @@ def canonical_url(link: str | None, base: str | None = None) -> str | None:
     link = link.strip()
     if not link:
         return None
+    common = _ALREADY_CANONICAL.fullmatch(link)
+    if common:
+        return link if common.group(1) else link + "/"
     try:
         if base and not link.startswith(("https://", "http://")):
             link = urljoin(base, link)

@@ -114,6 +114,10 @@ _TOKEN = re.compile(
 )
 _DATE_SEP = re.compile(r"[/.\-]")
 _EPOCH = re.compile(r"\d{9,13}(?:\.\d+)?")
+# What most feeds send (RFC 822 with a numeric or GMT/UTC zone), read without the general tokenizer.
+_RFC822 = re.compile(
+    r"(?:[A-Za-z]{3}, ?)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:([+-])(\d{2})(\d{2})|GMT|UTC|UT|Z)"
+)
 _ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -140,7 +144,26 @@ def parse_date(raw: str | None) -> datetime | None:
             pass  # e.g. "2025-04-01 14:30 GMT": read token by token below
     if _EPOCH.fullmatch(text):
         return _from_epoch(float(text))
+    common = _RFC822.fullmatch(text)
+    if common:
+        return _from_rfc822(common)
     return _parse_tokens(text)
+
+
+def _from_rfc822(m: re.Match[str]) -> datetime | None:
+    """The common case only; anything unusual (leap second, odd offset, unknown month) goes the general way."""
+    day, mon, year, hour, minute, second, sign, off_h, off_m = m.groups()
+    month = _EN_MONTHS.get(mon.lower())
+    if month is None or int(second) > 59 or (sign and (int(off_h) > 14 or int(off_m) > 59)):
+        return _parse_tokens(m.string)
+    try:
+        dt = datetime(int(year), month, int(day), int(hour), int(minute), int(second), tzinfo=UTC)
+    except ValueError:
+        return _parse_tokens(m.string)
+    if sign:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m))
+        dt = dt - offset if sign == "+" else dt + offset
+    return dt
 
 
 def _to_utc(dt: datetime) -> datetime:

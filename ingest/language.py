@@ -18,14 +18,15 @@ from ingest.text import normalize
 # Latin-script languages Marsad tells apart (the statistical model is restricted to these).
 LATIN_LANGUAGES = ("en", "fr", "tr", "de", "es", "it")
 
-# Letters counted per script.
+# Letters counted per script, as runs (matching runs and summing their lengths is ~10x faster than
+# one match per letter).
 _SCRIPTS = {
-    "arabic": re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
-    "hebrew": re.compile("[\u05d0-\u05ea]"),
-    "cyrillic": re.compile("[\u0400-\u04ff]"),
-    "latin": re.compile("[A-Za-z\u00c0-\u024f]"),
+    "arabic": re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+"),
+    "hebrew": re.compile("[\u05d0-\u05ea]+"),
+    "cyrillic": re.compile("[\u0400-\u04ff]+"),
+    "latin": re.compile("[A-Za-z\u00c0-\u024f]+"),
 }
-_PERSIAN_RE = re.compile("[پچژگکی]")
+_PERSIAN_RE = re.compile("[پچژگکی]+")
 
 # Frequent function words in normalised form (casefolded, accents removed). A word may belong to
 # several languages ("en", "de", "a"); it then counts for each, which only narrows the margin.
@@ -72,12 +73,16 @@ def detect_language(text: str, hint: str | None = None, *, norm: str | None = No
     `norm` may pass normalize(text) when the caller already has it.
     """
     sample = text[:400]
-    counts = {name: len(rx.findall(sample)) for name, rx in _SCRIPTS.items()}
+    counts = dict.fromkeys(_SCRIPTS, 0)
+    for name, rx in _SCRIPTS.items():
+        counts[name] = sum(map(len, rx.findall(sample)))
+        if 2 * counts[name] > len(sample):
+            break  # a majority of the characters: no other script can have more letters
     script = max(counts, key=lambda k: counts[k])
     if counts[script] == 0:
         return "und"
     if script == "arabic":
-        persian = len(_PERSIAN_RE.findall(sample))
+        persian = sum(map(len, _PERSIAN_RE.findall(sample)))
         return "fa" if persian >= 2 and persian * 20 >= counts["arabic"] else "ar"
     if script == "hebrew":
         return "he"

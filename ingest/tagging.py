@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ingest.language import detect_language
 from ingest.models import Entry, Tags
 from ingest.query import MatchDoc, matches
-from ingest.text import normalize, pad
+from ingest.text import fold_case, normalize, pad
 
 if TYPE_CHECKING:
     from ingest.countries import CountryMatcher
@@ -35,10 +35,14 @@ def tag_entry(
     source_norm: str | None = None,
 ) -> Tags:
     """`source_norm` may pass normalize(source) when the caller tags many entries of one source."""
-    text_norm, title_norm = searchable_text(entry.title, entry.summary)
+    # Normalised once with case kept (the gazetteer tells "US" from "us"), then folded for search.
+    title_cased, summary_cased = normalize(entry.title, casefold=False), normalize(entry.summary, casefold=False)
+    title_n = fold_case(title_cased)
+    text_norm, title_norm = f" {title_n} | {fold_case(summary_cased)} ", pad(title_n)
     language = detect_language(f"{entry.title} {entry.summary}", declared_language, norm=text_norm)
     # The outlet's country settles ambiguous names (a Lebanese paper's "Tripoli"); it is never counted.
-    countries = matcher.find(f"{entry.title}\n{entry.summary}", home=source_country)
+    both = f"{title_cased} {summary_cased}" if title_cased and summary_cased else title_cased or summary_cased
+    countries = matcher.find_normalized(both, home=source_country)
     doc = MatchDoc(
         text_norm=text_norm,
         title_norm=title_norm,

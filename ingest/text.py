@@ -73,3 +73,17 @@ def normalize(text: str | None, *, casefold: bool = True) -> str:
 def pad(norm: str) -> str:
     """The stored, space-padded form of a normalised string (so every token has a space on each side)."""
     return f" {norm} " if norm else " "
+
+
+def fold_case(cased: str) -> str:
+    """normalize(x) from normalize(x, casefold=False), without normalising the text again.
+
+    Casefolding an already folded string only changes cased letters, and what it may produce
+    (a combining dot from "İ") goes through the same folding table once more.
+    """
+    if cased.isascii():
+        return cased.lower()
+    folded = cased.casefold()
+    if folded == cased:
+        return cased
+    return " ".join(folded.translate(_FOLD).split())

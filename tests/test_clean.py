@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -139,3 +140,29 @@ def test_canonical_url_makes_raw_and_encoded_forms_equal() -> None:
     raw = canonical_url("https://example.com/خبر عاجل?q=غزة")
     encoded = canonical_url("https://example.com/%d8%ae%d8%a8%d8%b1%20%d8%b9%d8%a7%d8%ac%d9%84?q=%D8%BA%D8%B2%D8%A9")
     assert raw == encoded
+
+
+def test_links_already_canonical_come_out_as_the_general_path_makes_them() -> None:
+    """canonical_url returns common, already-canonical links as they are; the general path must agree."""
+    import random
+
+    from ingest import clean
+
+    rng = random.Random(3)
+    pieces = ["a", "Z", "0", "-", ".", "/", "_", "~", ",", ";", "=", ":", "@", "+", "!", "$", "'", "(", ")", "*",
+              "%20", "?x=1", "#f", "é", " ", "..", "//"]
+    hosts = ["example.com", "news.example.co.uk", "a-b.example", "xn--mgbh0fb.example", "EXAMPLE.com",
+             "example.com.", "example.com:80", "example.com:8080", "1.2.3.4", "-bad.example", "u@example.com"]
+    links = []
+    for _ in range(3000):
+        path = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        links.append(f"{rng.choice(['http', 'https', 'HTTP'])}://{rng.choice(hosts)}{'/' if rng.random() < 0.8 else ''}{path}")
+    original = clean._ALREADY_CANONICAL
+    assert sum(1 for link in links if original.fullmatch(link)) > 300  # the shortcut is really exercised
+    try:
+        fast = [clean.canonical_url(link) for link in links]
+        clean._ALREADY_CANONICAL = re.compile(r"(?!)")  # never matches: every link takes the general path
+        general = [clean.canonical_url(link) for link in links]
+    finally:
+        clean._ALREADY_CANONICAL = original
+    assert fast == general

@@ -165,3 +165,22 @@ def test_clamp_date_keeps_plausible_dates(found: datetime) -> None:
 def test_entry_date_results_are_utc_even_for_a_naive_now() -> None:
     got = entry_date([(None, None)], datetime(2025, 4, 2, 12, 0))
     assert got.at.utcoffset() is not None and got.at == NOW
+
+
+def test_the_common_rfc822_path_reads_exactly_as_the_general_parser() -> None:
+    """parse_date reads the usual RFC 822 form without the general tokenizer; both must agree."""
+    import random
+
+    from ingest.dates import _parse_tokens
+
+    rng = random.Random(5)
+    months = ["Jan", "feb", "MAR", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Foo"]
+    samples = ["Sat, 29 Feb 2025 10:00:00 GMT", "Mon, 31 Dec 2029 23:59:60 +0000", "1 Jan 2025 00:00:00 -1500",
+               "01 Jan 2025 00:00:00 +0099", "Tue, 10 Jun 2025 25:00:00 UTC"]
+    for _ in range(2000):
+        zone = rng.choice(["GMT", "UTC", "UT", "Z", f"{rng.choice('+-')}{rng.randint(0, 16):02d}{rng.choice([0, 30, 45, 75]):02d}"])
+        day = rng.choice([str(rng.randint(1, 31)), f"{rng.randint(1, 31):02d}"])
+        samples.append(f"{rng.choice(['', 'Sun, ', 'Wed,'])}{day} {rng.choice(months)} {rng.randint(1990, 2030)} "
+                       f"{rng.randint(0, 24):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 60):02d} {zone}")
+    for raw in samples:
+        assert parse_date(raw) == _parse_tokens(raw), raw

@@ -219,3 +219,22 @@ def test_seed_articles_are_stored_with_title_date_link_and_source(
     assert {"gaza-mediation", "egypt-us-relations"} <= topics[sisi]
     assert {"RU", "US", "UA"} <= countries[lavrov]
     assert {"EG", "US", "QA", "PS", "LY"} <= countries[sisi]
+
+
+def test_an_ingest_run_stores_everything_without_loading_pandas(tmp_path: Path, feed_server: FeedServer) -> None:
+    """pandas costs the ingest process ~95 MB of its 300 MB budget; the run's writes go without it."""
+    import subprocess
+    import sys
+
+    feeds = serve_feeds(feed_server)
+    feeds_file = tmp_path / "feeds.toml"
+    feeds_file.write_text("".join(f'[[feed]]\nurl = "{f.url}"\nsource = "{f.source}"\ncountry = "{f.country}"\n'
+                                  f'language = "{f.language}"\n\n' for f in feeds), encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+    code = ("import sys\nfrom ingest.__main__ import main\n"
+            "code = main(['run', '--db', sys.argv[1], '--feeds', sys.argv[2], '--allow-private-hosts'])\n"
+            "print('pandas' in sys.modules, code)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(db), str(feeds_file)], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[1]).stdout.strip().splitlines()[-1]
+    assert out == "False 0"
+    assert count(db, "SELECT count(*) FROM articles") == len(ITEMS)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.language import detect_language
-from ingest.text import normalize, pad
+from ingest.text import fold_case, normalize, pad
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,16 @@ def test_ordinary_news_never_loads_the_statistical_model() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1]).stdout.strip()
     assert out == "['en', 'fr', 'en', 'ar'] 0"
+
+
+def test_fold_case_of_the_cased_form_is_the_normal_form() -> None:
+    """Tagging normalises once with case kept and folds that; it must equal normalising directly."""
+    import random
+
+    samples = ["İstanbul'da GÖRÜŞME", "Straße ΣΊΣΥΦΟΣ", "US-led talks", "ﬁnal Ⓐ", "الأُمَمُ Gaza",
+               "ǅemal Ǆ", "MAẞE", "Ŀ ŉ ǰ", "العربيّة U.S. ١٢٣", ""]
+    rng = random.Random(11)
+    alphabet = "aZİıßẞΣςσĲǅ·ـًٌّ٫،'\u200f\u0307 ا ة Éé1٣-"
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    for text in samples:
+        assert fold_case(normalize(text, casefold=False)) == normalize(text), text

@@ -110,7 +110,10 @@ def _text_matcher(test: TextTest) -> Matcher:
     def match(d: MatchDoc) -> bool:
         text = d.title_norm if title else d.text_norm
         for group in groups:
-            if not any(n in text for n in group):
+            for n in group:
+                if n in text:
+                    break
+            else:
                 return False
         return search is None or search(d.title_utf8 if title else d.text_utf8) is not None
 
