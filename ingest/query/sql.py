@@ -10,13 +10,16 @@ for one pass of a filter over the 1M-article corpus's text_norm):
   is: ' gaza ' (a space first) 360 ms, 'gaza ' 140 ms, any Arabic needle ~390 ms (every Arabic
   letter starts with the byte D8 or D9). A Latin needle is therefore tested first without its
   leading space, then exactly, only on the few rows that passed.
-- An RE2 alternation costs ~1,000 ms a pass whatever its words, so an OR of a few words is cheaper
-  as one `contains()` each; long ORs (topics of twenty words) stay one alternation.
+- An RE2 alternation costs 600–1,000 ms a pass, however few its words, so an OR of a few words is
+  cheaper as one `contains()` each; long ORs (topics of twenty words) stay one alternation.
 - DuckDB evaluates a conjunction left to right on the rows still selected, but it moves some
   conjuncts (e.g. `NOT contains(…)`) into the table scan, where they run on every row first. A
   CASE keeps the order chosen here: the cheapest, most selective test over all rows, the others
   only on its survivors.
 The answer never depends on these choices: every extra test is implied by the exact one it guards.
+Measured on the 1M corpus (CPU time, 2 threads): the boolean `(gaza OR غزة) AND (truce OR ceasefire
+OR هدنة) AND NOT hamas` 930 → 580 ms, a word 370 → 160 ms; the 11 default topics (a full retag's
+queries) 11.6 → 6.7 s. An Arabic word alone is unchanged (~430 ms): its needle is the floor.
 """
 
 from __future__ import annotations
