@@ -18,13 +18,13 @@ from ingest.text import normalize
 # Latin-script languages Marsad tells apart (the statistical model is restricted to these).
 LATIN_LANGUAGES = ("en", "fr", "tr", "de", "es", "it")
 
-# Letters counted per script, as runs (matching runs and summing their lengths is ~10x faster than
-# one match per letter).
+# Letters counted per script, most common first, as runs (matching runs and summing their lengths
+# is ~10x faster than one match per letter).
 _SCRIPTS = {
     "arabic": re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+"),
+    "latin": re.compile("[A-Za-z\u00c0-\u024f]+"),
     "hebrew": re.compile("[\u05d0-\u05ea]+"),
     "cyrillic": re.compile("[\u0400-\u04ff]+"),
-    "latin": re.compile("[A-Za-z\u00c0-\u024f]+"),
 }
 _PERSIAN_RE = re.compile("[پچژگکی]+")
 

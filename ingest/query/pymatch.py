@@ -13,12 +13,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 import re2
 
 from ingest.query.nodes import Field, Near, Node, Not, Or, Term
 from ingest.query.plans import TextTest, near_test, term_test
+
+
+class _once:  # noqa: N801 (used as a decorator)
+    """A lazily computed attribute stored on first use (functools.cached_property takes a lock per read)."""
+
+    def __init__(self, fn: Callable[[MatchDoc], object]) -> None:
+        self.fn, self.name = fn, fn.__name__
+
+    def __get__(self, doc: MatchDoc | None, owner: type) -> object:
+        if doc is None:
+            return self
+        value = self.fn(doc)
+        doc.__dict__[self.name] = value  # the instance's own value shadows this descriptor from now on
+        return value
 
 
 @dataclass(frozen=True)
@@ -37,19 +50,19 @@ class MatchDoc:
     source_country: str
     language: str
 
-    @cached_property
+    @_once  # type: ignore[prop-decorator]
     def text_tokens(self) -> frozenset[str]:
         return frozenset(self.text_norm.split())
 
-    @cached_property
+    @_once  # type: ignore[prop-decorator]
     def title_tokens(self) -> frozenset[str]:
         return frozenset(self.title_norm.split())
 
-    @cached_property
+    @_once  # type: ignore[prop-decorator]
     def text_utf8(self) -> bytes:
         return self.text_norm.encode()
 
-    @cached_property
+    @_once  # type: ignore[prop-decorator]
     def title_utf8(self) -> bytes:
         return self.title_norm.encode()
 
