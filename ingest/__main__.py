@@ -59,12 +59,15 @@ class _ProgressLine:
 def _run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     from ingest.fetch import FetchOptions
     from ingest.pipeline import run_once
+    from ingest.store.writes import fetch_log_retention_days
     from ingest.topics import load_topics
 
     feeds = load_feeds(args.feeds)
     topics = load_topics(args.topics) if args.topics else load_topics()
     options = FetchOptions(allow_private_hosts=_allow_private(args))
-    report = run_once(args.db, feeds, options=options, topics=topics, progress=_ProgressLine(), stop=stop)
+    keep_days = fetch_log_retention_days()  # a bad MARSAD_FETCH_LOG_DAYS stops here, before any fetch
+    report = run_once(args.db, feeds, options=options, topics=topics, progress=_ProgressLine(), stop=stop,
+                      fetch_log_days=keep_days)
     print(report.summary())
     return 0
 

@@ -59,3 +59,13 @@ def test_opml_export_then_import_into_another_list(tmp_path: Path) -> None:
     assert load_feeds(target) == load_feeds(shipped)
     second = ingest("import-opml", str(opml), "--feeds", str(target))
     assert "imported 0 feeds" in second.stdout
+
+
+def test_run_refuses_a_bad_fetch_log_window_before_fetching(tmp_path: Path, feed_server: FeedServer) -> None:
+    url = feed_server.add("/rss", Response(200, RSS, {"Content-Type": "application/rss+xml"}))
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feed]]\nurl = "{url}"\nsource = "Wire"\ncountry = "GB"\nlanguage = "en"\n', encoding="utf-8")
+    done = ingest("run", "--db", str(tmp_path / "m.duckdb"), "--feeds", str(feeds), "--allow-private-hosts",
+                  env={"MARSAD_FETCH_LOG_DAYS": "ninety"})
+    assert done.returncode == 2 and "MARSAD_FETCH_LOG_DAYS" in done.stderr and "Traceback" not in done.stderr
+    assert feed_server.hits("/rss") == []
