@@ -139,6 +139,8 @@ def cmd_add_feed(args: argparse.Namespace) -> int:
                                 "language": args.language}
     if args.tags:
         entry["tags"] = [t.strip() for t in args.tags.split(",")]
+    if args.timezone:
+        entry["timezone"] = args.timezone
     feed = validate_feed(entry, path="command line", index=0)
     existing = load_feeds(args.feeds) if args.feeds.exists() else ()
     if any(f.url == feed.url for f in existing):
@@ -218,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--country", required=True, help="ISO 3166-1 alpha-2 code of the outlet")
     sp.add_argument("--language", required=True, help="declared language, e.g. ar or en")
     sp.add_argument("--tags", default="", help="comma-separated tags")
+    sp.add_argument("--timezone", default=None,
+                    help="time zone of the feed's dates that carry no offset, e.g. Africa/Cairo (default UTC)")
     sp.add_argument("--allow-private-hosts", action="store_true")
     sp.set_defaults(func=cmd_add_feed)
 

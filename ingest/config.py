@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ingest.errors import ConfigError
 from ingest.models import FeedConfig
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 COUNTRIES_FILE = DATA / "countries.tsv"
 
-FEED_KEYS = {"url", "source", "country", "language", "tags"}
+FEED_KEYS = {"url", "source", "country", "language", "tags", "timezone"}
 REQUIRED_FEED_KEYS = ("url", "source", "country", "language")
 
 
@@ -82,8 +83,18 @@ def validate_feed(entry: dict[str, object], *, path: Path | str, index: int) -> 
     tags = entry.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise _feed_error(path, index, entry, "tags", "must be a list of strings")
+    zone = entry.get("timezone")
+    if zone is not None:
+        if not isinstance(zone, str) or not zone.strip():
+            raise _feed_error(path, index, entry, "timezone", "must be a time zone name such as Africa/Cairo")
+        zone = zone.strip()
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise _feed_error(path, index, entry, "timezone",
+                              f"{zone!r} is not a known time zone (use a name such as Africa/Cairo or Asia/Riyadh)") from None
     return FeedConfig(url=url, source=str(entry["source"]).strip(), country=country, language=language,
-                      tags=tuple(t.strip() for t in tags if t.strip()))
+                      tags=tuple(t.strip() for t in tags if t.strip()), timezone=zone)
 
 
 def load_feeds(path: Path | None = None) -> tuple[FeedConfig, ...]:
@@ -118,6 +129,8 @@ def feed_to_toml(feed: FeedConfig) -> str:
              f"country = {_toml_str(feed.country)}", f"language = {_toml_str(feed.language)}"]
     if feed.tags:
         lines.append("tags = [" + ", ".join(_toml_str(t) for t in feed.tags) + "]")
+    if feed.timezone:
+        lines.append(f"timezone = {_toml_str(feed.timezone)}")
     return "\n".join(lines) + "\n"
 
 
@@ -151,6 +164,8 @@ def read_opml(path: Path, *, default_country: str | None = None, default_languag
         }
         if node.get("tags"):
             entry["tags"] = [t for t in node.get("tags", "").split(",") if t.strip()]
+        if node.get("timezone"):
+            entry["timezone"] = node.get("timezone")
         feeds.append(validate_feed(entry, path=path, index=i))
     return feeds
 
@@ -165,6 +180,8 @@ def write_opml(feeds: list[FeedConfig] | tuple[FeedConfig, ...], title: str = "M
                  "country": f.country, "language": f.language}
         if f.tags:
             attrs["tags"] = ",".join(f.tags)
+        if f.timezone:
+            attrs["timezone"] = f.timezone
         ET.SubElement(body, "outline", attrs)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -18,7 +18,7 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 from ingest.text import normalize
@@ -124,10 +124,10 @@ _ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 # --- parsing ----------------------------------------------------------------------------------
 
 
-def parse_date(raw: str | None) -> datetime | None:
+def parse_date(raw: str | None, default_tz: tzinfo | None = None) -> datetime | None:
     """The UTC instant a feed's date string means, or None when it cannot be read.
 
-    A string without a time zone is read as UTC. Two-digit years are 19xx from 70 on, else 20xx.
+    A string without a time zone is read in `default_tz` (the feed's configured zone), else as UTC. Two-digit years are 19xx from 70 on, else 20xx.
     Numeric dates: `yyyy/mm/dd`; otherwise day first, as the region writes it (`01/04/2025` is
     1 April), unless only the other order is possible (`04/13/2025` is 13 April).
     """
@@ -139,7 +139,7 @@ def parse_date(raw: str | None) -> datetime | None:
     text = text.translate(_DIGITS)
     if _ISO_START.match(text):
         try:
-            return _to_utc(datetime.fromisoformat(text))
+            return _to_utc(datetime.fromisoformat(text), default_tz)
         except ValueError:
             pass  # e.g. "2025-04-01 14:30 GMT": read token by token below
     if _EPOCH.fullmatch(text):
@@ -147,7 +147,7 @@ def parse_date(raw: str | None) -> datetime | None:
     common = _RFC822.fullmatch(text)
     if common:
         return _from_rfc822(common)
-    return _parse_tokens(text)
+    return _parse_tokens(text, default_tz)
 
 
 def _from_rfc822(m: re.Match[str]) -> datetime | None:
@@ -166,9 +166,9 @@ def _from_rfc822(m: re.Match[str]) -> datetime | None:
     return dt
 
 
-def _to_utc(dt: datetime) -> datetime:
+def _to_utc(dt: datetime, default_tz: tzinfo | None = None) -> datetime:
     if dt.tzinfo is None:
-        return dt.replace(tzinfo=UTC)
+        dt = dt.replace(tzinfo=default_tz or UTC)
     return dt.astimezone(UTC)
 
 
@@ -181,7 +181,7 @@ def _from_epoch(value: float) -> datetime | None:
         return None
 
 
-def _parse_tokens(text: str) -> datetime | None:
+def _parse_tokens(text: str, default_tz: tzinfo | None = None) -> datetime | None:
     year = month = day = None
     hour = minute = second = 0
     micro = 0
@@ -238,7 +238,7 @@ def _parse_tokens(text: str) -> datetime | None:
         hour = 0
     second = min(second, 59)  # leap second
     try:
-        dt = datetime(year, month, day, hour, minute, second, micro, tzinfo=tz or UTC)
+        dt = datetime(year, month, day, hour, minute, second, micro, tzinfo=tz or default_tz or UTC)
     except ValueError:
         return None
     return dt.astimezone(UTC)
@@ -318,8 +318,11 @@ def _full_year(y: int) -> int:
 # --- choosing an entry's date -----------------------------------------------------------------
 
 
-def entry_date(candidates: Iterable[tuple[str | None, time.struct_time | None]], now: datetime) -> EntryDate:
+def entry_date(candidates: Iterable[tuple[str | None, time.struct_time | None]], now: datetime,
+               default_tz: tzinfo | None = None) -> EntryDate:
     """The publication time of an entry from (raw string, feedparser's parse) pairs in priority order.
+
+    `default_tz` is the zone of the feed's dates that carry no offset (None: UTC).
 
     The first candidate that reads as a date wins: our own parser on the raw string first, then
     feedparser's struct (always UTC) as a fallback for formats we do not know. Then the clamping rules.
@@ -327,7 +330,7 @@ def entry_date(candidates: Iterable[tuple[str | None, time.struct_time | None]],
     now = _to_utc(now)
     found: datetime | None = None
     for raw, parsed in candidates:
-        found = parse_date(raw)
+        found = parse_date(raw, default_tz)
         if found is None and parsed is not None:
             found = _from_struct(parsed)
         if found is not None:

@@ -15,6 +15,7 @@ class FeedConfig:
     country: str  # ISO 3166-1 alpha-2 of the outlet, upper case
     language: str  # declared language, a hint only
     tags: tuple[str, ...] = ()
+    timezone: str | None = None  # IANA zone the outlet's dates without an offset are in (None: UTC)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ items with different links or titles is dropped from those items (it does not id
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import feedparser
@@ -47,12 +47,14 @@ _GUID_MAX = 1000
 _LANGUAGE_MAX = 35
 
 
-def parse_feed(body: bytes, *, content_type: str | None, url: str, now: datetime) -> ParsedFeed:
+def parse_feed(body: bytes, *, content_type: str | None, url: str, now: datetime,
+               default_tz: tzinfo | None = None) -> ParsedFeed:
     """Parse one fetched body.
 
     kind is "feed" when the body is an RSS, Atom or RDF feed (even with no items), "empty" for an
     empty or blank body, "not_a_feed" for anything else, with `error` saying what it looked like.
-    Raises ParseError when the feed parser itself fails on the body.
+    Raises ParseError when the feed parser itself fails on the body. Dates without an offset are
+    read in `default_tz` (the feed's configured zone), else as UTC.
     """
     if not body or not body.strip():
         return ParsedFeed(kind="empty", error="the response body is empty")
@@ -77,7 +79,7 @@ def parse_feed(body: bytes, *, content_type: str | None, url: str, now: datetime
     if not result.get("version"):
         return ParsedFeed(kind="not_a_feed", error=describe_non_feed(text, body), bozo=bozo)
     channel = result.get("feed") or {}
-    entries = [_entry(item, url, now) for item in result.get("entries") or ()]
+    entries = [_entry(item, url, now, default_tz) for item in result.get("entries") or ()]
     return ParsedFeed(
         kind="feed",
         entries=_dedupe(entries),
@@ -138,7 +140,7 @@ def describe_non_feed(text: str, body: bytes = b"") -> str:
     return "plain text, not a feed"
 
 
-def _entry(item: Any, base: str, now: datetime) -> Entry:
+def _entry(item: Any, base: str, now: datetime, default_tz: tzinfo | None) -> Entry:
     # feedparser's entries are dicts with alias lookups (and a DeprecationWarning for "updated" when
     # only "published" exists); the canonical keys are read directly, which is several times cheaper.
     get = dict.get
@@ -154,6 +156,7 @@ def _entry(item: Any, base: str, now: datetime) -> Entry:
             (get(item, "created"), get(item, "created_parsed")),
         ),
         now,
+        default_tz,
     )
     guid = (get(item, "id") or "").strip()[:_GUID_MAX] or None
     return Entry(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from ingest.countries import CountryMatcher, default_matcher
 from ingest.errors import ParseError
@@ -186,7 +187,9 @@ def process_result(run_id: int, feed: FeedConfig, state: FeedState, result: Fetc
             outcome = "unchanged"
         else:
             try:
-                parsed = parse_feed(result.body, content_type=result.content_type, url=result.final_url, now=now)
+                zone = ZoneInfo(feed.timezone) if feed.timezone else None  # validated with the feed list
+                parsed = parse_feed(result.body, content_type=result.content_type, url=result.final_url, now=now,
+                                    default_tz=zone)
             except ParseError as e:
                 parsed = None
                 outcome, error = "parse_error", str(e)

@@ -48,6 +48,7 @@ def test_load_feeds_reads_and_normalises_entries(tmp_path: Path) -> None:
         pytest.param('url = "https://x.org/"\nsource = "X"\ncountry = "EG"\nlanguage = "ar"\ncolour = "red"', "key 'colour': unknown key", id="unknown-key"),
         pytest.param('url = "https://x.org/"\nsource = "X"\ncountry = "EG"\nlanguage = "arabic!"', "key 'language'", id="bad-language"),
         pytest.param('url = "https://x.org/"\nsource = "X"\ncountry = "EG"\nlanguage = "ar"\ntags = "a"', "key 'tags'", id="tags-not-list"),
+        pytest.param('url = "https://x.org/"\nsource = "X"\ncountry = "EG"\nlanguage = "ar"\ntimezone = "Cairo"', "key 'timezone': 'Cairo' is not a known time zone", id="bad-timezone"),
     ],
 )
 def test_load_feeds_names_file_entry_and_key(tmp_path: Path, entry: str, expected: str) -> None:
@@ -101,3 +102,13 @@ def test_shipped_feed_list_is_valid_and_broad() -> None:
     assert len(feeds) >= 30
     assert len({f.country for f in feeds}) >= 10
     assert {"ar", "en"} <= {f.language for f in feeds}
+
+
+def test_timezone_survives_toml_and_opml(tmp_path: Path) -> None:
+    feed = FeedConfig("https://x.org/rss", "X", "EG", "ar", (), "Africa/Cairo")
+    path = tmp_path / "feeds.toml"
+    append_feeds(path, [feed])
+    assert load_feeds(path) == (feed,)
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(write_opml([feed]), encoding="utf-8")
+    assert read_opml(opml) == [feed]

@@ -238,3 +238,20 @@ def test_an_ingest_run_stores_everything_without_loading_pandas(tmp_path: Path, 
                          check=True, cwd=Path(__file__).resolve().parents[1]).stdout.strip().splitlines()[-1]
     assert out == "False 0"
     assert count(db, "SELECT count(*) FROM articles") == len(ITEMS)
+
+
+def test_dates_without_an_offset_are_read_in_the_feeds_time_zone(tmp_path: Path, feed_server: FeedServer) -> None:
+    """A Cairo site writing "2025-01-12 10:00" means 08:00 UTC in winter, 07:00 UTC in summer (DST)."""
+    body = rss(("w", "Winter story", "2025-01-12 10:00:00"), ("s", "Summer story", "2025-07-12 10:00:00"),
+               ("z", "Zoned story", "Sun, 12 Jan 2025 10:00:00 +0000"))
+    local = feed_server.add("/cairo", Response(200, body, {"Content-Type": "application/rss+xml"}))
+    plain = feed_server.add("/plain", Response(200, body.replace(b"https://wire.example/", b"https://other.example/"),
+                                               {"Content-Type": "application/rss+xml"}))
+    feeds = [FeedConfig(local, "Cairo Daily", "EG", "ar", (), "Africa/Cairo"), FeedConfig(plain, "Plain", "EG", "ar")]
+    db = tmp_path / "m.duckdb"
+    run_once(db, feeds, options=OPTS, now=datetime(2025, 8, 1, tzinfo=UTC))
+    with reader(db) as con:
+        rows = dict(con.execute("SELECT source || ' ' || guid, strftime(published_at AT TIME ZONE 'UTC', '%H:%M') "
+                                "FROM articles").fetchall())
+    assert rows["Cairo Daily w"] == "08:00" and rows["Cairo Daily s"] == "07:00" and rows["Cairo Daily z"] == "10:00"
+    assert rows["Plain w"] == "10:00" and rows["Plain s"] == "10:00"
