@@ -6,6 +6,7 @@ the readers' copy, as the dashboard does. Dates are fixed: March 2025, whose 3rd
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ingest.config import read_opml, write_opml
 from ingest.errors import QueryError
 from ingest.models import FeedConfig
 from ingest.store import publish_snapshot, reader, writer
+from ingest.store.filter import where_clause
 from ingest.store.reads import (
     Filter,
     Series,
@@ -375,8 +377,6 @@ def test_every_read_answers_an_empty_selection_with_zeros_not_an_error(con, flt:
 def test_keyword_reads_give_the_numbers_of_the_inline_predicate(con) -> None:  # type: ignore[no-untyped-def]
     # Reads look a query's matches up once per query and dates (ingest.store.matches); the numbers
     # must be those of the query's own SQL, including for the previous period and a narrower range.
-    from ingest.store.filter import where_clause
-
     for flt in (MARCH.replace(query="gaza OR القاهرة"), MARCH.replace(query="talks", start=date(2025, 3, 10)),
                 MARCH.replace(query="gaza").previous()):
         where, params = where_clause(flt)
@@ -412,3 +412,18 @@ def test_keyword_reads_work_on_the_writers_file_before_any_copy(tmp_path: Path) 
     with reader(path) as r:
         assert count_articles(r, MARCH.replace(query="gaza")) == 2
         assert kpis(r, MARCH.replace(query="gaza")).previous_articles == 1
+
+
+def test_keyword_reads_from_several_sessions_at_once_agree(db: Path) -> None:
+    # Dashboard sessions run in threads sharing one DuckDB instance; the first of them to ask a
+    # query keeps its matches, the others must get the same numbers whether or not they find them.
+    def count(_: int) -> int:
+        with reader(db) as c:
+            return count_articles(c, MARCH.replace(query="truce OR ceasefire OR هدنة"))
+
+    with ThreadPoolExecutor(4) as pool:
+        counts = list(pool.map(count, range(8)))
+    with reader(db) as c:
+        where, params = where_clause(MARCH.replace(query="truce OR ceasefire OR هدنة"))
+        expected = c.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchall()[0][0]  # noqa: S608
+    assert expected > 0 and counts == [expected] * 8
