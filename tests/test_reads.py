@@ -427,3 +427,58 @@ def test_keyword_reads_from_several_sessions_at_once_agree(db: Path) -> None:
         where, params = where_clause(MARCH.replace(query="truce OR ceasefire OR هدنة"))
         expected = c.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchall()[0][0]  # noqa: S608
     assert expected > 0 and counts == [expected] * 8
+
+
+def _every_tag_read(con, flt: Filter) -> list[object]:  # type: ignore[no-untyped-def]
+    """The answers of every read that joins article_topics or article_countries, comparable with ==."""
+    topics = tuple(sorted({t for a in ARTICLES for t in a[7]}))
+
+    def frame(df: pd.DataFrame) -> list[tuple[object, ...]]:
+        return [tuple(map(str, row)) for row in df.itertuples(index=False, name=None)]
+
+    return [
+        frame(count_by_bucket(con, flt, "topic", topics)), frame(mentioned_countries(con, flt)),
+        frame(topic_country_matrix(con, flt)), frame(list_articles(con, flt)), kpis(con, flt),
+        frame(compare_series(con, flt, [Series(t, topic=t) for t in topics])), count_articles(con, flt),
+    ]
+
+
+TAG_FILTERS = [
+    pytest.param(MARCH, id="march"),
+    pytest.param(MARCH.replace(start=date(2025, 3, 4), end=date(2025, 3, 13)), id="days-cutting-between-articles"),
+    pytest.param(MARCH.replace(start=date(2025, 3, 12), end=date(2025, 3, 13), topics=("gaza",)), id="one-day-topic"),
+    pytest.param(MARCH.replace(countries=("EG",), bucket="day"), id="mentioned-country"),
+    pytest.param(MARCH.replace(topics=("gaza", "usru"), countries=("PS", "RU"), query="gaza OR لافروف"),
+                 id="topics-countries-and-keyword"),
+    pytest.param(MARCH.previous(), id="previous-period"),
+]
+
+
+@pytest.mark.parametrize("flt", TAG_FILTERS)
+def test_tag_reads_restricted_to_the_range_give_the_unrestricted_answers(con, flt: Filter,  # type: ignore[no-untyped-def]
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tag tables are read only over the filter's dates (schema 3); that must never change a number.
+    restricted = _every_tag_read(con, flt)
+    unrestricted = ("TRUE", [])
+    monkeypatch.setattr("ingest.store.reads.tag_range", lambda _flt, _alias: unrestricted)
+    monkeypatch.setattr("ingest.store.filter.tag_range", lambda _flt, _alias: unrestricted)
+    assert restricted == _every_tag_read(con, flt)
+
+
+@pytest.mark.parametrize("tz", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_tag_reads_in_a_reports_local_time_keep_every_tag(con, tz: str,  # type: ignore[no-untyped-def]
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # A report's local-time view moves articles up to 14 hours away from the instant their tag rows
+    # keep; the tag range must still cover them (UTC+14 turns g1's 10:00 on the 3rd into the 4th).
+    from ingest.store.reads_report import local_time
+
+    span = (datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 3, 25, tzinfo=UTC))
+    days = [MARCH.replace(start=date(2025, 3, d), end=date(2025, 3, d + 1), bucket="day") for d in (3, 4, 12, 13)]
+    with local_time(con, tz, *span):
+        restricted = [_every_tag_read(con, flt) for flt in days]
+    unrestricted = ("TRUE", [])
+    monkeypatch.setattr("ingest.store.reads.tag_range", lambda _flt, _alias: unrestricted)
+    monkeypatch.setattr("ingest.store.filter.tag_range", lambda _flt, _alias: unrestricted)
+    with local_time(con, tz, *span):
+        assert restricted == [_every_tag_read(con, flt) for flt in days]
+    assert any(mentioned for _, mentioned, *_ in restricted)

@@ -80,3 +80,20 @@ def test_retag_with_an_invalid_topic_names_it(tmp_path: Path, feed_server: FeedS
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "broken" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_retagged_topics_carry_their_articles_dates_in_date_order(tmp_path: Path, feed_server: FeedServer) -> None:
+    # Reads of a date range skip tag rows of other dates (schema 3): a retag must date every row it
+    # writes and leave the table stored oldest first, as the ingest leaves it.
+    db = tmp_path / "m.duckdb"
+    feeds = serve_feeds(feed_server)
+    run_once(db, feeds, options=OPTS, topics=load_topics(topics_file(tmp_path, ("gaza", "غزة OR gaza"))))
+    changed = topics_file(tmp_path, ("gaza", "غزة"), ("football", "الأهلي OR arsenal"))
+    assert run_once(db, feeds, options=OPTS, topics=load_topics(changed)).retagged
+    with reader(db) as con:
+        rows = con.execute("SELECT t.published_at, a.published_at FROM article_topics t "
+                           "JOIN articles a ON a.id = t.article_id ORDER BY t.rowid").fetchall()
+        total = con.execute("SELECT count(*) FROM article_topics").fetchall()[0][0]
+    assert len(rows) == total > 0
+    assert all(tag == art for tag, art in rows)
+    assert [tag for tag, _ in rows] == sorted(tag for tag, _ in rows)

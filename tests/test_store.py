@@ -158,17 +158,59 @@ def test_reader_without_database_says_so(tmp_path: Path) -> None:
         pass
 
 
-def _version_1_file(path: Path, rows: list[dict[str, object]]) -> None:
-    """A database as Marsad wrote it before schema version 2: the version-1 tables holding `rows`."""
+def _version_1_file(path: Path, rows: list[dict[str, object]], topics: list[tuple[str, str]] = (),  # type: ignore[assignment]
+                    countries: list[tuple[str, str, int]] = (), version: int = 1) -> None:  # type: ignore[assignment]
+    """A database as Marsad wrote it at schema `version` (1 or 2): the old tables holding `rows` and their tags."""
     import duckdb
 
     con = duckdb.connect(str(path))
-    for statement in MIGRATIONS[1]:
-        con.execute(statement)
-    con.execute("INSERT INTO schema_version (version) VALUES (1)")
+    for v in range(1, version + 1):
+        for statement in MIGRATIONS[v]:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version (version) VALUES (?)", [v])
     con.register("old", frame(rows))
     con.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) SELECT * FROM old")
+    for table, tags in (("article_topics", topics), ("article_countries", countries)):
+        if tags:
+            con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' for _ in tags[0])})", list(tags))  # noqa: S608
     con.close()
+
+
+@pytest.mark.parametrize("version", [1, 2], ids=["from-v1", "from-v2"])
+def test_an_old_file_gets_its_tags_dated_and_ordered_by_date(tmp_path: Path, version: int) -> None:
+    # Schema 3: every tag row carries its article's published_at (what lets reads skip other dates),
+    # existing rows are filled in and stored oldest first, and nothing is lost on the way.
+    path = tmp_path / "old.duckdb"
+    rows = [article(i) for i in range(1, 6)]  # id1 is the newest, id5 the oldest
+    topics = [(f"id{i}", "gaza") for i in range(1, 6)] + [("id3", "usru")]
+    countries = [(f"id{i}", "EG", i) for i in range(1, 6)] + [("id2", "PS", 1)]
+    _version_1_file(path, rows, topics, countries, version=version)
+    with writer(path) as con:
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+        for table, key in (("article_topics", "topic"), ("article_countries", "country")):
+            stored = con.execute(f"SELECT t.article_id, t.{key}, t.published_at, a.published_at FROM {table} t "  # noqa: S608
+                                 "JOIN articles a ON a.id = t.article_id ORDER BY t.rowid").fetchall()
+            assert len(stored) == len(topics if key == "topic" else countries)
+            assert all(tag_date == article_date for _, _, tag_date, article_date in stored)
+            assert [r[2] for r in stored] == sorted(r[2] for r in stored)
+        assert con.execute("SELECT mentions FROM article_countries WHERE article_id = 'id4' AND country = 'EG'"
+                           ).fetchall() == [(4,)]
+        # The tables keep refusing incomplete rows after the rebuild.
+        with pytest.raises(Exception, match="NOT NULL"):
+            con.execute("INSERT INTO article_topics VALUES ('id1', 'x', NULL)")
+
+
+def test_new_tags_carry_their_articles_date(tmp_path: Path) -> None:
+    with writer(tmp_path / "m.duckdb") as con:
+        sync_feeds(con, [FEED], NOW)
+        attempt(con, [article(1), article(30)], topics=[("id1", "gaza"), ("id30", "gaza"), ("id30", "usru")],
+                countries=[("id1", "PS", 2), ("id30", "EG", 1), ("id30", "EG", 3)])
+        for table in ("article_topics", "article_countries"):
+            pairs = con.execute(f"SELECT t.published_at, a.published_at FROM {table} t "  # noqa: S608
+                                "JOIN articles a ON a.id = t.article_id").fetchall()
+            assert len(pairs) == (3 if table == "article_topics" else 2)
+            assert all(tag == art for tag, art in pairs)
+        assert con.execute("SELECT mentions FROM article_countries WHERE article_id = 'id30'").fetchall() == [(3,)]
 
 
 def test_a_version_1_file_is_carried_forward_and_keeps_its_articles(tmp_path: Path) -> None:

@@ -115,6 +115,23 @@ def bucket_starts(flt: Filter) -> list[date]:
     return out
 
 
+# How far a tag row's own published_at may lie from its article's published_at as a read sees it.
+# They are equal in the stored tables; a report's local-time view (ingest.store.reads_report) shifts
+# articles to wall-clock time, up to 14 hours from UTC, while its tag rows keep the instant. The
+# join on article_id decides what matches; the tag range only lets DuckDB skip row groups, so a
+# margin wider than any UTC offset keeps every answer exact at the cost of two more days of tags.
+TAG_MARGIN = timedelta(days=1)
+
+
+def tag_range(flt: Filter, alias: str) -> tuple[str, list[object]]:
+    """A date condition on a tag table (`article_topics` / `article_countries` as `alias`) covering
+    every tag of the articles in the filter's range, so zone maps skip the tags of other dates."""
+    if not alias.isidentifier():
+        raise ValueError(f"not a plain SQL identifier: {alias!r}")
+    return (f"{alias}.published_at >= ? AND {alias}.published_at < ?",
+            [utc_midnight(flt.start) - TAG_MARGIN, utc_midnight(flt.end) + TAG_MARGIN])
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join('?' for _ in values)})"
 
@@ -135,13 +152,13 @@ def where_clause(flt: Filter, alias: str = "a", *, extra_query: str | None = Non
         if values:
             parts.append(_in(f"{a}.{column}", values))
             params.extend(values)
-    if flt.topics:
-        # Placeholders only: the topic ids themselves are bound below.
-        parts.append(f"{a}.id IN (SELECT article_id FROM article_topics WHERE {_in('topic', flt.topics)})")  # noqa: S608
-        params.extend(flt.topics)
-    if flt.countries:
-        parts.append(f"{a}.id IN (SELECT article_id FROM article_countries WHERE {_in('country', flt.countries)})")  # noqa: S608
-        params.extend(flt.countries)
+    for table, column, values in (("article_topics", "topic", flt.topics), ("article_countries", "country", flt.countries)):
+        if values:
+            # Placeholders only: the values are bound. The tag table's own date keeps the subquery
+            # to the range's tags instead of every tag stored.
+            dates, dparams = tag_range(flt, "t")
+            parts.append(f"{a}.id IN (SELECT t.article_id FROM {table} t WHERE {dates} AND {_in('t.' + column, values)})")  # noqa: S608
+            params.extend([*dparams, *values])
     for text in (flt.query, extra_query):
         if text:
             sql, qparams = to_sql(parse_query(text), a)

@@ -7,7 +7,8 @@ small DataFrame whose columns are the SQL aliases (or a frozen dataclass for sin
 
 Performance: the published_at range is the first condition of every WHERE (the articles table is
 stored in ingest order, which is roughly date order, so zone maps skip most row groups),
-article_topics / article_countries are joined only when a question needs them, and a keyword query's
+article_topics / article_countries are joined only when a question needs them and then restricted by
+their own copy of the article's date (schema 3, `tag_range`) for the same reason, and a keyword query's
 matches are worked out once per query and dates and shared by the reads (ingest.store.matches).
 The status questions (freshness, sidebar options, feed health) live in ingest.store.reads_status.
 """
@@ -22,7 +23,16 @@ import pandas as pd
 
 from ingest.snippets import snippet_terms, snippets
 from ingest.store.connection import Connection, scalar
-from ingest.store.filter import BUCKETS, Filter, Series, bucket_end, bucket_starts, utc_midnight, where_clause
+from ingest.store.filter import (
+    BUCKETS,
+    Filter,
+    Series,
+    bucket_end,
+    bucket_starts,
+    tag_range,
+    utc_midnight,
+    where_clause,
+)
 from ingest.store.matches import matching_ids
 from ingest.store.reads_status import (
     Freshness,
@@ -138,9 +148,10 @@ def count_by_bucket(con: Connection, flt: Filter, by: str = "topic", topics: Seq
         wanted = tuple(flt.topics or topics)
         where, params = _where(con, flt.replace(topics=()))
         topic_cond = f"AND t.topic IN ({', '.join('?' for _ in wanted)})" if wanted else ""
+        dates, dparams = tag_range(flt, "t")
         inner = (f"SELECT {_DAY} AS day, t.topic AS series, count(*) AS n FROM articles a "  # noqa: S608
-                 f"JOIN article_topics t ON t.article_id = a.id {topic_cond} WHERE {where} GROUP BY 1, 2")
-        df = _df(con, _rollup(inner, flt.bucket, ("series",), "matching"), [*wanted, *params])
+                 f"JOIN article_topics t ON t.article_id = a.id AND {dates} {topic_cond} WHERE {where} GROUP BY 1, 2")
+        df = _df(con, _rollup(inner, flt.bucket, ("series",), "matching"), [*dparams, *wanted, *params])
         series = list(wanted) if wanted else sorted(df["series"].unique())
     elif by == "all" or by in _BY_COLUMNS:
         where, params = _where(con, flt)
@@ -172,13 +183,13 @@ def compare_series(con: Connection, flt: Filter, series: Sequence[Series]) -> pd
     base = flt.replace(topics=())
     topics = tuple(dict.fromkeys(s.topic for s in series if s.topic))
     if topics:
-        # Every topic series in one pass over the range and one join with article_topics (which has no
-        # date to skip by, so each extra pass would read all of it again).
+        # Every topic series in one pass over the range and one join with the range's article_topics.
         where, params = _where(con, base)
+        dates, dparams = tag_range(flt, "t")
         inner = (f"SELECT {_DAY} AS day, t.topic AS series, count(*) AS n FROM articles a "  # noqa: S608
-                 f"JOIN article_topics t ON t.article_id = a.id AND t.topic IN ({', '.join('?' for _ in topics)}) "
-                 f"WHERE {where} GROUP BY 1, 2")
-        by_topic = _df(con, _rollup(inner, flt.bucket, ("series",), "matching"), [*topics, *params])
+                 f"JOIN article_topics t ON t.article_id = a.id AND {dates} "
+                 f"AND t.topic IN ({', '.join('?' for _ in topics)}) WHERE {where} GROUP BY 1, 2")
+        by_topic = _df(con, _rollup(inner, flt.bucket, ("series",), "matching"), [*dparams, *topics, *params])
         for s in series:
             if s.topic:
                 frames.append(by_topic[by_topic["series"] == s.topic].assign(series=s.name))
@@ -254,10 +265,11 @@ def source_countries(con: Connection, flt: Filter) -> pd.DataFrame:
 def mentioned_countries(con: Connection, flt: Filter, limit: int = 300) -> pd.DataFrame:
     """country, articles: how many matching articles mention each country (by its tagged mentions)."""
     where, params = _where(con, flt)
+    dates, dparams = tag_range(flt, "c")
     sql = f"""SELECT c.country, count(*) AS articles FROM articles a
-              JOIN article_countries c ON c.article_id = a.id WHERE {where}
+              JOIN article_countries c ON c.article_id = a.id AND {dates} WHERE {where}
               GROUP BY 1 ORDER BY articles DESC, c.country LIMIT ?"""  # noqa: S608
-    return _df(con, sql, [*params, limit])
+    return _df(con, sql, [*dparams, *params, limit])
 
 
 def topic_country_matrix(con: Connection, flt: Filter, limit_countries: int = 15) -> pd.DataFrame:
@@ -265,16 +277,18 @@ def topic_country_matrix(con: Connection, flt: Filter, limit_countries: int = 15
     (every topic when the filter names none)."""
     where, params = _where(con, flt.replace(topics=()))
     topic_cond = f"AND t.topic IN ({', '.join('?' for _ in flt.topics)})" if flt.topics else ""
+    tdates, tparams = tag_range(flt, "t")
+    cdates, cparams = tag_range(flt, "c")
     sql = f"""
         WITH m AS (SELECT t.topic, c.country FROM articles a
-                   JOIN article_topics t ON t.article_id = a.id {topic_cond}
-                   JOIN article_countries c ON c.article_id = a.id
+                   JOIN article_topics t ON t.article_id = a.id AND {tdates} {topic_cond}
+                   JOIN article_countries c ON c.article_id = a.id AND {cdates}
                    WHERE {where}),
              top AS (SELECT country FROM m GROUP BY 1 ORDER BY count(*) DESC, country LIMIT ?)
         SELECT m.topic, m.country, count(*) AS articles FROM m JOIN top USING (country)
         GROUP BY 1, 2 ORDER BY 1, articles DESC
     """  # noqa: S608
-    return _df(con, sql, [*flt.topics, *params, limit_countries])
+    return _df(con, sql, [*tparams, *flt.topics, *cparams, *params, limit_countries])
 
 
 _ARTICLE_FIELDS = ("id", "published_at", "source", "source_country", "language", "title", "url", "summary",
@@ -291,19 +305,21 @@ def list_articles(con: Connection, flt: Filter, limit: int = 50, offset: int = 0
     the selected topics' definitions), else it is the start of the summary.
     """
     where, params = _where(con, flt)
+    tdates, tparams = tag_range(flt, "t")
+    cdates, cparams = tag_range(flt, "c")
     cols = ", ".join(f"a.{c}" for c in _ARTICLE_FIELDS)
     sql = f"""
         WITH page AS (SELECT {cols} FROM articles a WHERE {where}
                       ORDER BY a.published_at DESC, a.id LIMIT ? OFFSET ?),
-             t AS (SELECT article_id, list(topic ORDER BY topic) AS topics FROM article_topics
-                   WHERE article_id IN (SELECT id FROM page) GROUP BY 1),
-             c AS (SELECT article_id, list(country ORDER BY mentions DESC, country) AS countries
-                   FROM article_countries WHERE article_id IN (SELECT id FROM page) GROUP BY 1)
+             t AS (SELECT t.article_id, list(t.topic ORDER BY t.topic) AS topics FROM article_topics t
+                   WHERE {tdates} AND t.article_id IN (SELECT id FROM page) GROUP BY 1),
+             c AS (SELECT c.article_id, list(c.country ORDER BY c.mentions DESC, c.country) AS countries
+                   FROM article_countries c WHERE {cdates} AND c.article_id IN (SELECT id FROM page) GROUP BY 1)
         SELECT page.*, coalesce(t.topics, []) AS topics, coalesce(c.countries, []) AS countries
         FROM page LEFT JOIN t ON t.article_id = page.id LEFT JOIN c ON c.article_id = page.id
         ORDER BY page.published_at DESC, page.id
     """  # noqa: S608
-    df = _df(con, sql, [*params, limit, offset])
+    df = _df(con, sql, [*params, limit, offset, *tparams, *cparams])
     terms = snippet_terms([flt.query, *highlight] if flt.query else list(highlight))
     parts = [snippets(title, summary, terms) for title, summary in zip(df["title"], df["summary"], strict=True)]
     df["snippet_before"] = [p.before for p in parts]
@@ -338,14 +354,16 @@ def kpis(con: Connection, flt: Filter) -> Kpis:
     # expression per article) is evaluated once per article of the two periods, not once per number.
     where, params = _where(con, flt.replace(start=flt.previous().start))
     topic_cond = f"AND t.topic IN ({', '.join('?' for _ in flt.topics)})" if flt.topics else ""
+    dates, dparams = tag_range(flt, "t")  # the top topic is the current period's
     sql = f"""
         WITH m AS MATERIALIZED (SELECT a.id, a.source, a.published_at >= ? AS current FROM articles a WHERE {where}),
              k AS (SELECT count(*) FILTER (WHERE current) AS articles,
                           count(DISTINCT source) FILTER (WHERE current) AS sources,
                           count(*) FILTER (WHERE NOT current) AS previous FROM m),
-             top AS (SELECT t.topic, count(*) AS n FROM m JOIN article_topics t ON t.article_id = m.id {topic_cond}
+             top AS (SELECT t.topic, count(*) AS n FROM m
+                     JOIN article_topics t ON t.article_id = m.id AND {dates} {topic_cond}
                      WHERE m.current GROUP BY 1 ORDER BY n DESC, t.topic LIMIT 1)
         SELECT k.articles, k.previous, k.sources, top.topic, coalesce(top.n, 0) FROM k LEFT JOIN top ON TRUE
     """  # noqa: S608
-    articles, previous, sources, topic, n = con.execute(sql, [utc_midnight(flt.start), *params, *flt.topics]).fetchall()[0]
+    articles, previous, sources, topic, n = con.execute(sql, [utc_midnight(flt.start), *params, *dparams, *flt.topics]).fetchall()[0]
     return Kpis(int(articles), int(previous), int(sources), topic, int(n))

@@ -6,7 +6,7 @@ version appends a migration to MIGRATIONS; old files are carried forward on open
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Version 1: the initial schema.
 _V1 = [
@@ -100,4 +100,29 @@ _V1 = [
 # the feed is compared on the few rows it finds.
 _V2 = ["CREATE INDEX IF NOT EXISTS articles_guid ON articles (guid)"]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2}
+
+# Version 3: both tag tables carry their article's published_at, stored in date order. Without a
+# date a read could only reach a range's tags through all of them (every page that joins topics or
+# mentioned countries scanned every tag row ever stored); with one, DuckDB's zone maps skip the row
+# groups outside the range, so a read grows with the days in view. The column is a copy of
+# articles.published_at, which is never updated, so it cannot drift. Each table is rebuilt rather
+# than altered so that existing rows are ordered by date too (a million articles: a few seconds).
+def _with_published_at(table: str, columns: str, types: str) -> list[str]:
+    """Rebuild `table` (fixed names only) with its article's published_at, ordered by it."""
+    return [
+        f"CREATE TABLE {table}_v3 ({types}, published_at TIMESTAMPTZ NOT NULL)",
+        # Only tags of stored articles: a tag without its article can never be read anyway.
+        f"INSERT INTO {table}_v3 SELECT {', '.join('t.' + c for c in columns.split(', '))}, a.published_at "  # noqa: S608
+        f"FROM {table} t JOIN articles a ON a.id = t.article_id ORDER BY a.published_at, t.article_id",
+        f"DROP TABLE {table}",
+        f"ALTER TABLE {table}_v3 RENAME TO {table}",
+    ]
+
+
+_V3 = [
+    *_with_published_at("article_topics", "article_id, topic", "article_id VARCHAR NOT NULL, topic VARCHAR NOT NULL"),
+    *_with_published_at("article_countries", "article_id, country, mentions",
+                        "article_id VARCHAR NOT NULL, country VARCHAR NOT NULL, mentions INTEGER NOT NULL"),
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3}

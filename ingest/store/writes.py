@@ -3,7 +3,8 @@
 Articles arrive as a batch (columns of NumPy object arrays, which DuckDB scans directly: the ingest
 process never imports pandas, ~95 MB) and are inserted with one INSERT … SELECT per table,
 inside one transaction per batch of feeds: a run killed at any moment leaves each feed's new items
-either all stored or none, and the next run completes it. The fetch log keeps a bounded window of
+either all stored or none, and the next run completes it. Tag rows carry their article's published_at
+(schema 3) so that reads of a date range skip the tags of other dates. The fetch log keeps a bounded window of
 per-attempt rows (MARSAD_FETCH_LOG_DAYS, 90 by default), pruned when a run finishes.
 """
 
@@ -267,17 +268,20 @@ def _write_attempts(con: Connection, attempts: Sequence[Attempt], new_by_attempt
             if topic_rows:
                 con.register("batch_topics", _frame(topic_rows, ["article_id", "topic"]))
                 con.execute(
-                    """INSERT INTO article_topics SELECT DISTINCT article_id, topic FROM batch_topics
-                       WHERE article_id IN (SELECT id FROM new_articles)"""
+                    """INSERT INTO article_topics (article_id, topic, published_at)
+                       SELECT DISTINCT b.article_id, b.topic, n.published_at
+                       FROM batch_topics b JOIN new_articles n ON n.id = b.article_id
+                       ORDER BY n.published_at, b.article_id, b.topic"""
                 )
                 con.unregister("batch_topics")
             country_rows = [c for a in attempts for c in a.countries]
             if country_rows:
                 con.register("batch_countries", _frame(country_rows, ["article_id", "country", "mentions"]))
                 con.execute(
-                    """INSERT INTO article_countries SELECT article_id, country, max(mentions)
-                       FROM batch_countries WHERE article_id IN (SELECT id FROM new_articles)
-                       GROUP BY article_id, country"""
+                    """INSERT INTO article_countries (article_id, country, mentions, published_at)
+                       SELECT b.article_id, b.country, max(b.mentions), any_value(n.published_at)
+                       FROM batch_countries b JOIN new_articles n ON n.id = b.article_id
+                       GROUP BY b.article_id, b.country ORDER BY 4, 1, 2"""
                 )
                 con.unregister("batch_countries")
             con.execute("DROP TABLE new_articles")
