@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from ingest.query import parse_query, to_sql
+from ingest.store.connection import Connection, scalar
 
 # Bucket name → DuckDB date_trunc part (a fixed list: the part is written into the SQL text).
 BUCKETS = {"day": "day", "week": "week", "month": "month"}
@@ -126,20 +127,33 @@ TAG_MARGIN = timedelta(days=1)
 def tag_range(flt: Filter, alias: str) -> tuple[str, list[object]]:
     """A date condition on a tag table (`article_topics` / `article_countries` as `alias`) covering
     every tag of the articles in the filter's range, so zone maps skip the tags of other dates."""
+    return tag_dates(flt.start, flt.end, alias)
+
+
+def tag_dates(start: date, end: date, alias: str) -> tuple[str, list[object]]:
+    """tag_range for the days [start, end)."""
     if not alias.isidentifier():
         raise ValueError(f"not a plain SQL identifier: {alias!r}")
     return (f"{alias}.published_at >= ? AND {alias}.published_at < ?",
-            [utc_midnight(flt.start) - TAG_MARGIN, utc_midnight(flt.end) + TAG_MARGIN])
+            [utc_midnight(start) - TAG_MARGIN, utc_midnight(end) + TAG_MARGIN])
+
+
+def dated_tags(con: Connection) -> bool:
+    """Whether the tag tables carry their article's date (schema 3). A dashboard upgraded before the
+    ingest job's next run reads a copy published at schema 2 until then; it reads those tags whole."""
+    return int(scalar(con, "SELECT max(version) FROM schema_version") or 0) >= 3  # type: ignore[call-overload]
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join('?' for _ in values)})"
 
 
-def where_clause(flt: Filter, alias: str = "a", *, extra_query: str | None = None) -> tuple[str, list[object]]:
+def where_clause(flt: Filter, alias: str = "a", *, extra_query: str | None = None,
+                 dated_tags: bool = True) -> tuple[str, list[object]]:
     """A predicate over `articles {alias}` for the filter, and its parameters in order.
 
     `extra_query` is one more keyword query that must also match (the Compare page's ad-hoc series).
+    `dated_tags` False reads tag tables without their date (a copy published before schema 3).
     The date range comes first: it is the condition that discards most rows cheaply.
     """
     if not alias.isidentifier():
@@ -156,7 +170,7 @@ def where_clause(flt: Filter, alias: str = "a", *, extra_query: str | None = Non
         if values:
             # Placeholders only: the values are bound. The tag table's own date keeps the subquery
             # to the range's tags instead of every tag stored.
-            dates, dparams = tag_range(flt, "t")
+            dates, dparams = tag_range(flt, "t") if dated_tags else ("TRUE", [])
             parts.append(f"{a}.id IN (SELECT t.article_id FROM {table} t WHERE {dates} AND {_in('t.' + column, values)})")  # noqa: S608
             params.extend([*dparams, *values])
     for text in (flt.query, extra_query):

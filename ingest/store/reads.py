@@ -29,6 +29,7 @@ from ingest.store.filter import (
     Series,
     bucket_end,
     bucket_starts,
+    dated_tags,
     tag_range,
     utc_midnight,
     where_clause,
@@ -80,12 +81,17 @@ def _rollup(inner: str, bucket: str, keys: tuple[str, ...], value: str) -> str:
             f"CAST(sum(n) AS BIGINT) AS {value} FROM d GROUP BY ALL")
 
 
+def _tag_range(con: Connection, flt: Filter, alias: str) -> tuple[str, list[object]]:
+    return tag_range(flt, alias) if dated_tags(con) else ("TRUE", [])
+
+
 def _where(con: Connection, flt: Filter, *, extra_query: str | None = None) -> tuple[str, list[object]]:
     """where_clause(flt), with the keyword query's matches looked up once per query and dates
     (ingest.store.matches) instead of its expression evaluated again by every read of a page."""
+    dated = not (flt.topics or flt.countries) or dated_tags(con)  # no tag table, no question to ask
     if not flt.query:
-        return where_clause(flt, extra_query=extra_query)
-    where, params = where_clause(flt.replace(query=""), extra_query=extra_query)
+        return where_clause(flt, extra_query=extra_query, dated_tags=dated)
+    where, params = where_clause(flt.replace(query=""), extra_query=extra_query, dated_tags=dated)
     matched, mparams = matching_ids(con, flt.query, flt.start, flt.end)
     return f"{where} AND {matched}", [*params, *mparams]
 
@@ -148,7 +154,7 @@ def count_by_bucket(con: Connection, flt: Filter, by: str = "topic", topics: Seq
         wanted = tuple(flt.topics or topics)
         where, params = _where(con, flt.replace(topics=()))
         topic_cond = f"AND t.topic IN ({', '.join('?' for _ in wanted)})" if wanted else ""
-        dates, dparams = tag_range(flt, "t")
+        dates, dparams = _tag_range(con, flt, "t")
         inner = (f"SELECT {_DAY} AS day, t.topic AS series, count(*) AS n FROM articles a "  # noqa: S608
                  f"JOIN article_topics t ON t.article_id = a.id AND {dates} {topic_cond} WHERE {where} GROUP BY 1, 2")
         df = _df(con, _rollup(inner, flt.bucket, ("series",), "matching"), [*dparams, *wanted, *params])
@@ -185,7 +191,7 @@ def compare_series(con: Connection, flt: Filter, series: Sequence[Series]) -> pd
     if topics:
         # Every topic series in one pass over the range and one join with the range's article_topics.
         where, params = _where(con, base)
-        dates, dparams = tag_range(flt, "t")
+        dates, dparams = _tag_range(con, flt, "t")
         inner = (f"SELECT {_DAY} AS day, t.topic AS series, count(*) AS n FROM articles a "  # noqa: S608
                  f"JOIN article_topics t ON t.article_id = a.id AND {dates} "
                  f"AND t.topic IN ({', '.join('?' for _ in topics)}) WHERE {where} GROUP BY 1, 2")
@@ -265,7 +271,7 @@ def source_countries(con: Connection, flt: Filter) -> pd.DataFrame:
 def mentioned_countries(con: Connection, flt: Filter, limit: int = 300) -> pd.DataFrame:
     """country, articles: how many matching articles mention each country (by its tagged mentions)."""
     where, params = _where(con, flt)
-    dates, dparams = tag_range(flt, "c")
+    dates, dparams = _tag_range(con, flt, "c")
     sql = f"""SELECT c.country, count(*) AS articles FROM articles a
               JOIN article_countries c ON c.article_id = a.id AND {dates} WHERE {where}
               GROUP BY 1 ORDER BY articles DESC, c.country LIMIT ?"""  # noqa: S608
@@ -277,8 +283,8 @@ def topic_country_matrix(con: Connection, flt: Filter, limit_countries: int = 15
     (every topic when the filter names none)."""
     where, params = _where(con, flt.replace(topics=()))
     topic_cond = f"AND t.topic IN ({', '.join('?' for _ in flt.topics)})" if flt.topics else ""
-    tdates, tparams = tag_range(flt, "t")
-    cdates, cparams = tag_range(flt, "c")
+    tdates, tparams = _tag_range(con, flt, "t")
+    cdates, cparams = _tag_range(con, flt, "c")
     sql = f"""
         WITH m AS (SELECT t.topic, c.country FROM articles a
                    JOIN article_topics t ON t.article_id = a.id AND {tdates} {topic_cond}
@@ -305,8 +311,8 @@ def list_articles(con: Connection, flt: Filter, limit: int = 50, offset: int = 0
     the selected topics' definitions), else it is the start of the summary.
     """
     where, params = _where(con, flt)
-    tdates, tparams = tag_range(flt, "t")
-    cdates, cparams = tag_range(flt, "c")
+    tdates, tparams = _tag_range(con, flt, "t")
+    cdates, cparams = _tag_range(con, flt, "c")
     cols = ", ".join(f"a.{c}" for c in _ARTICLE_FIELDS)
     sql = f"""
         WITH page AS (SELECT {cols} FROM articles a WHERE {where}
@@ -354,7 +360,7 @@ def kpis(con: Connection, flt: Filter) -> Kpis:
     # expression per article) is evaluated once per article of the two periods, not once per number.
     where, params = _where(con, flt.replace(start=flt.previous().start))
     topic_cond = f"AND t.topic IN ({', '.join('?' for _ in flt.topics)})" if flt.topics else ""
-    dates, dparams = tag_range(flt, "t")  # the top topic is the current period's
+    dates, dparams = _tag_range(con, flt, "t")  # the top topic is the current period's
     sql = f"""
         WITH m AS MATERIALIZED (SELECT a.id, a.source, a.published_at >= ? AS current FROM articles a WHERE {where}),
              k AS (SELECT count(*) FILTER (WHERE current) AS articles,
