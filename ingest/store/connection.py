@@ -79,6 +79,8 @@ def open_writer(db_path: Path) -> Connection:
     """Open (creating if needed) the database for writing, migrated to the current schema."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(db_path, read_only=False)
+    # Long statements (a migration, a retag) would otherwise draw DuckDB's progress bar into the ingest log.
+    con.execute("SET enable_progress_bar = false")
     _migrate(con)
     return con
 
