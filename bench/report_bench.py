@@ -10,18 +10,25 @@ render time and size; with --repeat N the best of N runs is shown (the first run
 imports and font loading, printed separately as "first"). Target for the 1,000,000-article
 database: PDF (build + render) ≤ 10 s.
 
-Measured 2026-11-29 on the 2-core development machine while other jobs ran (load 4–6), all 11
-default topics, week 2026-W47, best of 2 (seconds):
+Measured 2026-11-29 on the 2-core development machine while other jobs ran (load 1–4), the 1M
+bench corpus migrated to schema 3, all 11 default topics, week 2026-W47 (4,411 topic articles),
+best of 3 (seconds), the code before and after the changes below, run back to back twice:
 
-    database                         articles  week's topic articles  build   pdf   html  xlsx   csv
-    bench.corpus 100k                  99,211                    444   0.63  7.50   1.86  0.60  0.01
-    the same ×10 (ids suffixed)       992,110                  4,440   1.25  5.32   1.40  1.48  0.04
+    run              build   pdf    build + pdf   pdf bytes
+    before (twice)   2.22    8.84   11.06         446,396
+                     1.94    8.54   10.47
+    after (twice)    1.10    6.58    7.69         412,921
+                     1.62    8.25    9.87
 
-The ×10 file was made by copying every article, tag and mention row nine times into a copy of the
-100k corpus (so 1M rows, ten times the weekly volume, and rows not in date order — a pessimistic
-layout for zone maps); PDF build + render 6.6 s. The PDF's time is WeasyPrint laying out ~20 pages,
-nearly independent of the database's size; a 600-row feed table in the appendix once cost 45 s and
-was replaced by a compact list (the full table is the XLSX Feeds sheet).
+What changed: the build shadows the span's article_topics and article_countries rows next to its
+articles (ingest.store.reads_report.local_time), so the thirty questions of a report join a week's
+tags instead of scanning every stored tag (1.8 → 1.1 s on schema 3; 4.1 → 0.95 s on schema 2 at load 6);
+a story names at most five of the other outlets that carried it (a wire story reached 73 outlets
+a week at 1M, and those names were the part of the PDF that grew with the corpus: 22 → 19
+pages); charts are RGB PNGs (WeasyPrint re-encoded each RGBA chart twice). The rest of the PDF is
+WeasyPrint laying out ~19 pages (tables and story lines about 3 s, twelve charts about 1.2 s),
+nearly independent of the database's size; a 600-row feed table in the appendix once cost 45 s
+and was replaced by a compact list (the full table is the XLSX Feeds sheet).
 """
 
 from __future__ import annotations
