@@ -297,3 +297,22 @@ def test_local_time_restricts_tags_and_mentions_to_the_span_and_restores_them(we
     assert inside == expected and all(0 < n for n in expected)
     assert all(e < s for e, s in zip(expected, stored, strict=True))
     assert after == stored  # the stored tables are visible again
+
+
+def test_a_report_from_a_copy_published_before_schema_3_has_the_same_numbers(week_db: Path, report: Report,
+                                                                           tmp_path: Path) -> None:
+    """Between an upgrade and the ingest job's next run the readers' copy still has undated tag tables."""
+    import shutil
+
+    import duckdb
+
+    old = tmp_path / "marsad.duckdb"
+    shutil.copyfile(week_db.with_name("marsad.read.duckdb"), old.with_name("marsad.read.duckdb"))
+    raw = duckdb.connect(str(old.with_name("marsad.read.duckdb")))
+    for table in ("article_topics", "article_countries"):
+        raw.execute(f"ALTER TABLE {table} DROP COLUMN published_at")
+    raw.execute("DELETE FROM schema_version WHERE version >= 3")
+    raw.close()
+    again = build_report(old, WEEK, topics=TOPICS, now=at(4, 8, 12))
+    assert again.summary == report.summary
+    assert [s.daily for s in again.sections] == [s.daily for s in report.sections]
