@@ -316,3 +316,26 @@ def test_a_report_from_a_copy_published_before_schema_3_has_the_same_numbers(wee
     again = build_report(old, WEEK, topics=TOPICS, now=at(4, 8, 12))
     assert again.summary == report.summary
     assert [s.daily for s in again.sections] == [s.daily for s in report.sections]
+
+
+def test_a_week_whose_fetch_history_was_pruned_says_failures_are_not_known(week_db: Path, report: Report,
+                                                                         tmp_path: Path) -> None:
+    """MARSAD_FETCH_LOG_DAYS prunes old attempts; a report for such a week must not claim "no failures"."""
+    import shutil
+
+    import duckdb
+
+    from dashboard.report.html import render_html
+
+    assert report.failures_known and report.feeds_failing
+    pruned = tmp_path / "marsad.duckdb"
+    shutil.copyfile(week_db.with_name("marsad.read.duckdb"), pruned.with_name("marsad.read.duckdb"))
+    raw = duckdb.connect(str(pruned.with_name("marsad.read.duckdb")))
+    raw.execute("DELETE FROM fetch_log WHERE started_at < ?", [at(4, 5)])  # the week's first run is gone
+    raw.close()
+    again = build_report(pruned, WEEK, topics=TOPICS, now=at(4, 8, 12))
+    assert not again.failures_known
+    html = render_html(again)
+    assert "not known: fetch attempts this old are no longer kept" in html
+    assert "Broken Daily" not in html.split("Feeds failing this week")[1].split("Sources monitored")[0]
+    assert again.summary == report.summary  # articles and tags are untouched by the pruning

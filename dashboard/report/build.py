@@ -47,6 +47,7 @@ from ingest.store.reads import (
 from ingest.store.reads_report import (
     article_topic_pairs,
     feeds_in_window,
+    fetch_history_kept_from,
     local_time,
     report_articles,
     stored_topic_hashes,
@@ -161,12 +162,13 @@ def build_report(db_path: Path, week: ReportWeek, topic_ids: Sequence[str] = (),
                                 t.id in stored and stored[t.id] != t.hash) for t in chosen)
         data_until = con.execute("SELECT max(published_at) FROM articles").fetchall()[0][0]
         feeds = feeds_in_window(con, week.start_utc, week.end_utc)
+        history_from = fetch_history_kept_from(con)
         with local_time(con, week.tz, *span):
             report = _read_week(con, week, infos, ids, baseline_start, step)
     step(1.0, "Done")
     summary, sections, articles, pairs = report
     return Report(week, now, infos, len(chosen) == len(all_topics), summary, sections, feeds, articles,
-                  fingerprint(week, infos, pairs), data_until)
+                  fingerprint(week, infos, pairs), data_until, history_from)
 
 
 def _read_week(con: Connection, week: ReportWeek, infos: tuple[TopicInfo, ...], ids: tuple[str, ...],

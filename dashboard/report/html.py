@@ -216,9 +216,9 @@ def _cover(r: Report) -> str:
         ("Generated", f"{_t(fmt.moment(r.generated_at))} UTC"),
         ("Newest article in the database", f"{_t(fmt.moment(r.data_until))} UTC" if r.data_until else "none"),
         ("Feeds monitored", fmt.number(r.feeds_monitored)),
-        ("Feeds failing this week", f"{fmt.number(len(failing))}" + (
+        ("Feeds failing this week", (f"{fmt.number(len(failing))}" + (
             " (" + ", ".join(_bidi(f.source) for f in failing[:8]) + (", …" if len(failing) > 8 else "") + ")"
-            if failing else "")),
+            if failing else "")) if r.failures_known else _t(_UNKNOWN_FAILURES)),
         ("Articles on these topics", f"{fmt.number(r.summary.articles)} "
          f"(previous week {fmt.number(r.summary.previous)}, change {_t(fmt.change(r.summary.articles, r.summary.previous))})"),
         ("All articles from monitored feeds", fmt.number(r.summary.all_articles)),
@@ -320,14 +320,21 @@ def _appendix(r: Report) -> str:
             f"{_feeds(r)}</section>")
 
 
+_UNKNOWN_FAILURES = ("not known: fetch attempts this old are no longer kept (the ingest job keeps "
+                     "MARSAD_FETCH_LOG_DAYS days of them, 90 by default)")
+
+
 def _feeds(r: Report) -> str:
     """Failing feeds in detail; every monitored outlet by country, as text (a 600-row table took
     WeasyPrint 45 s to lay out; the XLSX Feeds sheet has one row per feed)."""
     failing = r.feeds_failing
-    table = _table(["Source", "Feed", "Articles", "Failures this week"],
-                   [(_bidi(f.source), f'<td class="url">{_t(f.url)}</td>', fmt.number(f.articles),
-                     _t(fmt.failing_period(f) + (f" — last error: {f.last_error}" if f.last_error else "")))
-                    for f in failing], numeric=(2,)) if failing else '<p class="muted">None.</p>'
+    if not r.failures_known:
+        table = f'<p class="muted">{_t(_UNKNOWN_FAILURES[0].upper() + _UNKNOWN_FAILURES[1:])}.</p>'
+    else:
+        table = _table(["Source", "Feed", "Articles", "Failures this week"],
+                       [(_bidi(f.source), f'<td class="url">{_t(f.url)}</td>', fmt.number(f.articles),
+                         _t(fmt.failing_period(f) + (f" — last error: {f.last_error}" if f.last_error else "")))
+                        for f in failing], numeric=(2,)) if failing else '<p class="muted">None.</p>'
     by_country: dict[str, dict[str, int]] = {}
     for f in r.feeds:
         outlets = by_country.setdefault(f.source_country, {})

@@ -242,10 +242,18 @@ class Report:
     articles: tuple[ArticleRow, ...]
     fingerprint: Fingerprint
     data_until: datetime | None  # the newest article in the database (UTC), for freshness
+    # Where the kept fetch history starts when older attempts were pruned; a week before it has no
+    # record of its feeds' failures (see failures_known).
+    fetch_history_from: datetime | None = None
 
     @property
     def empty(self) -> bool:
         return self.summary.articles == 0
+
+    @property
+    def failures_known(self) -> bool:
+        """Whether the week's fetch attempts are still kept (MARSAD_FETCH_LOG_DAYS prunes old ones)."""
+        return self.fetch_history_from is None or self.week.start_utc >= self.fetch_history_from
 
     @property
     def feeds_failing(self) -> tuple[FeedWeek, ...]:

@@ -194,8 +194,9 @@ def _articles(ws: Worksheet, r: Report) -> None:
 
 
 def _feeds(ws: Worksheet, r: Report) -> None:
+    known = r.failures_known  # attempts this old are no longer kept: blank, not a false zero
     rows = [(_text(f.source), _text(f.source_country), _text(f.language), _text(f.url), "yes" if f.enabled else "no",
-             f.articles, f.attempts, f.failures,
+             f.articles, f.attempts if known else None, f.failures if known else None,
              f.first_failure.replace(tzinfo=None) if f.first_failure else None,
              f.last_failure.replace(tzinfo=None) if f.last_failure else None,
              _text(f.last_error or f.disabled_reason or "")) for f in r.feeds]

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 
@@ -121,6 +121,19 @@ class FeedWeek:
     last_failure: datetime | None  # UTC
     last_error: str | None  # the last failure's outcome and message
     articles: int  # articles first seen in this feed and published in the window
+
+
+def fetch_history_kept_from(con: Connection) -> datetime | None:
+    """Where the kept fetch history starts when older attempts were pruned (MARSAD_FETCH_LOG_DAYS), else None.
+
+    Runs are never pruned, so a run older than the oldest kept attempt (by more than a day) shows
+    that the attempts before that were deleted: failures before it are not known any more.
+    """
+    oldest_log, oldest_run = con.execute(
+        "SELECT (SELECT min(started_at) FROM fetch_log), (SELECT min(started_at) FROM ingest_runs)").fetchall()[0]
+    if oldest_log is None or oldest_run is None or oldest_run >= oldest_log - timedelta(days=1):
+        return None
+    return oldest_log  # type: ignore[no-any-return]
 
 
 def feeds_in_window(con: Connection, start_utc: datetime, end_utc: datetime) -> tuple[FeedWeek, ...]:
