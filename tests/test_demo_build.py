@@ -12,7 +12,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.countries import DEFAULT_GAZETTEER
 from ingest.demo.build import DemoReport, build_demo, console_progress, read_record
 from ingest.demo.corpus import generate_corpus
 from ingest.demo.seed import SEED_ARTICLES
@@ -21,11 +20,6 @@ from ingest.store import snapshot_path
 
 TODAY = date(2026, 11, 20)
 WEEKS, OUTLETS = 4, 4
-
-needs_gazetteer = pytest.mark.skipif(
-    not DEFAULT_GAZETTEER.exists(), reason=f"country tagging needs {DEFAULT_GAZETTEER.name}, not built yet"
-)
-
 
 # --- the feed server ------------------------------------------------------------------------------
 
@@ -85,8 +79,6 @@ def test_console_progress_plain_lines_when_not_a_terminal(tmp_path: Path) -> Non
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoReport, list[str]]:
-    if not DEFAULT_GAZETTEER.exists():
-        pytest.skip(f"country tagging needs {DEFAULT_GAZETTEER.name}, not built yet")
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     lines: list[str] = []
     report = build_demo(db, weeks=WEEKS, outlets=OUTLETS, today=TODAY, progress=lines.append)
@@ -102,7 +94,6 @@ def _query(db: Path, sql: str, params: list[object] | None = None) -> list[tuple
         con.close()
 
 
-@needs_gazetteer
 def test_build_demo_stores_the_week_replay_atomically(built: tuple[Path, DemoReport, list[str]]) -> None:
     db, report, lines = built
     corpus = generate_corpus(seed=7, today=TODAY, weeks=WEEKS, outlets=OUTLETS)
@@ -118,7 +109,6 @@ def test_build_demo_stores_the_week_replay_atomically(built: tuple[Path, DemoRep
     assert max_published <= corpus.end
 
 
-@needs_gazetteer
 def test_build_demo_seed_articles_are_tagged(built: tuple[Path, DemoReport, list[str]]) -> None:
     db, _, _ = built
     expected = [({"us-russia-relations"}, {"RU", "US", "UA"}),
@@ -135,7 +125,6 @@ def test_build_demo_seed_articles_are_tagged(built: tuple[Path, DemoReport, list
         assert countries <= got_countries
 
 
-@needs_gazetteer
 def test_build_demo_announcement_week_spikes(built: tuple[Path, DemoReport, list[str]]) -> None:
     db, _, _ = built
     corpus = generate_corpus(seed=7, today=TODAY, weeks=WEEKS, outlets=OUTLETS)
@@ -148,7 +137,6 @@ def test_build_demo_announcement_week_spikes(built: tuple[Path, DemoReport, list
     assert counts.get(spike, 0) >= max(6, 3 * before)
 
 
-@needs_gazetteer
 def test_build_demo_failing_feed_shows_in_fetch_log(built: tuple[Path, DemoReport, list[str]]) -> None:
     db, report, _ = built
     corpus = generate_corpus(seed=7, today=TODAY, weeks=WEEKS, outlets=OUTLETS)
@@ -165,7 +153,6 @@ def test_build_demo_failing_feed_shows_in_fetch_log(built: tuple[Path, DemoRepor
     assert all(h[0] == 0 for h in health)
 
 
-@needs_gazetteer
 def test_build_demo_unchanged_feed_is_answered_304(built: tuple[Path, DemoReport, list[str]]) -> None:
     db, report, _ = built
     rows = _query(db, """
@@ -175,7 +162,6 @@ def test_build_demo_unchanged_feed_is_answered_304(built: tuple[Path, DemoReport
     assert report.polls_not_modified >= 1
 
 
-@needs_gazetteer
 def test_build_demo_reuses_an_up_to_date_database(built: tuple[Path, DemoReport, list[str]]) -> None:
     db, report, _ = built
     mtime = db.stat().st_mtime_ns
@@ -184,7 +170,6 @@ def test_build_demo_reuses_an_up_to_date_database(built: tuple[Path, DemoReport,
     assert db.stat().st_mtime_ns == mtime
 
 
-@needs_gazetteer
 def test_build_demo_rebuilds_for_other_settings(tmp_path: Path) -> None:
     db = tmp_path / "demo.duckdb"
     first = build_demo(db, weeks=1, outlets=2, today=TODAY)

@@ -172,7 +172,9 @@ def _version_1_file(path: Path, rows: list[dict[str, object]], topics: list[tupl
     con.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) SELECT * FROM old")
     for table, tags in (("article_topics", topics), ("article_countries", countries)):
         if tags:
-            con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' for _ in tags[0])})", list(tags))  # noqa: S608
+            row = "(" + ", ".join("?" for _ in tags[0]) + ")"
+            con.execute(f"INSERT INTO {table} VALUES {', '.join(row for _ in tags)}",  # noqa: S608 (placeholders only)
+                        [v for t in tags for v in t])
     con.close()
 
 
