@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import multiprocessing
 import os
 import random
@@ -33,7 +32,7 @@ import pandas as pd
 
 from bench.corpus_fr import compose_fr
 from bench.corpus_outlets import BenchOutlet, bench_outlets
-from ingest.demo.corpus import article_link, compose
+from ingest.demo.corpus import article_link, compose, poisson_count
 from ingest.demo.outlets import DEFAULT_WEEKEND, WEEKEND
 from ingest.demo.stories import TOPIC_KINDS, kind_weights
 from ingest.models import Entry, FeedConfig
@@ -123,18 +122,6 @@ def read_info(db: Path) -> CorpusInfo | None:
 # --- generation (pure, deterministic per week) ---------------------------------------------------
 
 
-def _poisson(rng: random.Random, lam: float) -> int:
-    if lam <= 0:
-        return 0
-    if lam > 30:
-        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
-    limit, k, p = math.exp(-lam), 0, rng.random()
-    while p > limit:
-        k += 1
-        p *= rng.random()
-    return k
-
-
 def _day_factor(country: str, day: date) -> float:
     # Five full days and two half days make up the week's volume (as in the demo).
     return (7 / 6) * (0.5 if day.weekday() in WEEKEND.get(country, DEFAULT_WEEKEND) else 1.0)
@@ -203,7 +190,7 @@ def generate_week(plan: _Plan, week: int, weights: _Weights | None = None) -> li
         for d in range(7):
             day = week * 7 + d
             day_start = plan.start + timedelta(days=day)
-            n = _poisson(rng, per_day * o.weight * mood * _day_factor(o.country, day_start.date()))
+            n = poisson_count(rng, per_day * o.weight * mood * _day_factor(o.country, day_start.date()))
             if not n:
                 continue
             kinds, beats = weights.get(day, o.outlet.lean)
@@ -235,7 +222,7 @@ def _add_wire(plan: _Plan, week: int, weights: _Weights, days: list[list[_Item]]
             day = week * 7 + d
             day_start = plan.start + timedelta(days=day)
             kinds, beats = weights.get(day, {})
-            for s in range(_poisson(rng, stories_per_day)):
+            for s in range(poisson_count(rng, stories_per_day)):
                 kind = _pick(rng, {k: kinds[k] for k in (*TOPIC_KINDS, "world")})
                 beat = _pick(rng, beats[kind])
                 home = carriers[0].country if language == "fr" else ("QA" if language == "en" else "EG")
@@ -275,8 +262,7 @@ def week_frames(items: Sequence[_Item], topics: Sequence[object], matcher: objec
     """articles / article_topics / article_countries frames for a batch of items, built as
     ingest.pipeline._frames builds them for one feed (same columns, same types, same identities);
     only fetched_at is per item rather than per poll."""
-    from ingest.pipeline import article_ids
-    from ingest.store.writes import ARTICLE_COLUMNS
+    from ingest.pipeline import article_ids, rows_as_frames
     from ingest.tagging import tag_entry
     from ingest.text import normalize
 
@@ -296,13 +282,7 @@ def week_frames(items: Sequence[_Item], topics: Sequence[object], matcher: objec
                          tags.text_norm, tags.title_norm))
             topic_rows.extend((article_id, t) for t in tags.topics)
             country_rows.extend((article_id, c, n) for c, n in tags.countries.items())
-    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
-    articles["published_at"] = pd.to_datetime(articles["published_at"], utc=True)
-    articles["fetched_at"] = pd.to_datetime(articles["fetched_at"], utc=True)
-    for col in ("guid", "url", "date_note"):
-        articles[col] = articles[col].astype("object")
-    return (articles, pd.DataFrame(topic_rows, columns=["article_id", "topic"]),
-            pd.DataFrame(country_rows, columns=["article_id", "country", "mentions"]))
+    return rows_as_frames(rows, topic_rows, country_rows)
 
 
 def _week_task(week: int) -> tuple[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], int]:

@@ -153,9 +153,14 @@ def _rows(feed: FeedConfig, state: FeedState, entries: Sequence[Entry], now: dat
 def _frames(feed: FeedConfig, state: FeedState, entries: Sequence[Entry], now: datetime, topics: Sequence[Topic],
             matcher: CountryMatcher) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The rows of _rows as DataFrames in the shapes record_attempt takes (the benchmark corpus uses it)."""
+    return rows_as_frames(*_rows(feed, state, entries, now, topics, matcher))
+
+
+def rows_as_frames(rows: list[tuple[object, ...]], topic_rows: list[tuple[str, str]],
+                   country_rows: list[tuple[str, str, int]]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """articles / article_topics / article_countries rows as the DataFrames record_attempt takes."""
     import pandas as pd  # not at the top: an ingest run never needs pandas
 
-    rows, topic_rows, country_rows = _rows(feed, state, entries, now, topics, matcher)
     articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
     articles["published_at"] = pd.to_datetime(articles["published_at"], utc=True)
     articles["fetched_at"] = pd.to_datetime(articles["fetched_at"], utc=True)

@@ -94,7 +94,7 @@ def _first_number(seed: int, key: str) -> int:
     return random.Random(f"{seed}:number:{key}").randrange(100_000, 900_000)
 
 
-def _count(rng: random.Random, lam: float) -> int:
+def poisson_count(rng: random.Random, lam: float) -> int:
     """A Poisson-like draw: exact for small means, normal approximation for large ones."""
     if lam <= 0:
         return 0
@@ -139,7 +139,7 @@ def _outlet_items(seed: int, outlet: Outlet, start: datetime, days: int, numbers
             week_mood = rng.uniform(0.85, 1.15) * (1 + 0.06 * math.sin(d / 23))
         day_start = start + timedelta(days=d)
         lam = outlet.weekly / 7 * VOLUME_SCALE * week_mood * _day_factor(outlet, day_start.date())
-        n = _count(rng, lam)
+        n = poisson_count(rng, lam)
         if not n:
             continue
         weights, beats = kind_weights(d, days, outlet.lean)
@@ -202,7 +202,7 @@ def _wire_items(seed: int, chosen: tuple[Outlet, ...], start: datetime, days: in
         for d in range(days):
             weights, beats = kind_weights(d, days, {})
             kinds = list(_WIRE_KINDS)
-            for s in range(_count(rng, volume)):
+            for s in range(poisson_count(rng, volume)):
                 kind = rng.choices(kinds, [weights[k] for k in kinds])[0]
                 beat_names = list(beats[kind])
                 beat = rng.choices(beat_names, [beats[kind][b] for b in beat_names])[0]
