@@ -279,7 +279,7 @@ def week_frames(items: Sequence[_Item], topics: Sequence[object], matcher: objec
                              topics=topics, matcher=matcher)  # type: ignore[arg-type]
             rows.append((article_id, feed_url, o.outlet.name, source_norm, o.country, e.guid, e.link, e.title,
                          e.summary, e.published_at, e.date_estimated, e.date_note, it.fetched_at, tags.language,
-                         tags.text_norm, tags.title_norm))
+                         tags.text_norm, tags.title_norm, tags.word_sig))
             topic_rows.extend((article_id, t) for t in tags.topics)
             country_rows.extend((article_id, c, n) for c, n in tags.countries.items())
     return rows_as_frames(rows, topic_rows, country_rows)
@@ -412,11 +412,13 @@ def migrate_corpus(db: Path, say: object = None) -> int | None:
     Returns the version it was at when it was migrated, else None."""
     from ingest.store import reader, writer
     from ingest.store.schema import SCHEMA_VERSION
+    from ingest.store.word_sig import word_sigs_usable
 
     # Read-only first, as in refresh_topics: the usual case finds nothing to do and locks nothing.
     with reader(db) as con:
         version = int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
-    if version >= SCHEMA_VERSION:
+        sigs_current = version < 4 or word_sigs_usable(con)  # a signature scheme change is rebuilt too
+    if version >= SCHEMA_VERSION and sigs_current:
         return None
     started = time.monotonic()
     with writer(db) as con:

@@ -87,3 +87,4 @@ class Tags:
     title_norm: str  # space-padded normalised title
     countries: dict[str, int] = field(default_factory=dict)  # ISO code → mentions
     topics: tuple[str, ...] = ()
+    word_sig: bytes = b""  # 32-byte word signature of text_norm (ingest.query.signature); b"" = not computed

@@ -32,6 +32,7 @@ from ingest.store import open_writer, publish_snapshot
 from ingest.store.retag import retag, stale_topics
 from ingest.store.writes import (
     ARTICLE_COLUMNS,
+    WORD_SIG_COLUMN,
     Attempt,
     FeedState,
     FeedUpdate,
@@ -144,7 +145,7 @@ def _rows(feed: FeedConfig, state: FeedState, entries: Sequence[Entry], now: dat
                          source_norm=source_norm)
         rows.append((article_id, feed.url, state.source, source_norm, state.source_country, e.guid, e.link, e.title,
                      e.summary, e.published_at, e.date_estimated, e.date_note, now, tags.language, tags.text_norm,
-                     tags.title_norm))
+                     tags.title_norm, tags.word_sig))
         topic_rows.extend((article_id, t) for t in tags.topics)
         country_rows.extend((article_id, c, n) for c, n in tags.countries.items())
     return rows, topic_rows, country_rows
@@ -161,7 +162,7 @@ def rows_as_frames(rows: list[tuple[object, ...]], topic_rows: list[tuple[str, s
     """articles / article_topics / article_countries rows as the DataFrames record_attempt takes."""
     import pandas as pd  # not at the top: an ingest run never needs pandas
 
-    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    articles = pd.DataFrame(rows, columns=[*ARTICLE_COLUMNS, WORD_SIG_COLUMN])
     articles["published_at"] = pd.to_datetime(articles["published_at"], utc=True)
     articles["fetched_at"] = pd.to_datetime(articles["fetched_at"], utc=True)
     for col in ("guid", "url", "date_note"):

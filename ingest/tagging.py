@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ingest.language import detect_language
 from ingest.models import Entry, Tags
 from ingest.query import MatchDoc, matches
+from ingest.query.signature import signature_of_tokens
 from ingest.text import fold_case, normalize, pad
 
 if TYPE_CHECKING:
@@ -52,4 +53,7 @@ def tag_entry(
         language=language,
     )
     found = tuple(t.id for t in topics if matches(t.query, doc))
-    return Tags(language=language, text_norm=text_norm, title_norm=title_norm, countries=countries, topics=found)
+    # The token set the topic matchers already split (every title token is one of them).
+    word_sig = signature_of_tokens(doc.text_tokens)
+    return Tags(language=language, text_norm=text_norm, title_norm=title_norm, countries=countries, topics=found,
+                word_sig=word_sig)

@@ -70,13 +70,15 @@ def matches(q: Query, doc: MatchDoc) -> bool:
     return q._matcher(doc)
 
 
-def to_sql(q: Query, alias: str = "a") -> tuple[str, list[object]]:
+def to_sql(q: Query, alias: str = "a", *, word_sig: bool = False) -> tuple[str, list[object]]:
     """A DuckDB boolean expression over `articles` aliased `alias`, and its `?` parameters in order.
 
     Reads {alias}.text_norm, .title_norm, .source_norm, .source_country, .language, .id and the
     table article_countries(article_id, country). User text is only ever in the parameters.
+    `word_sig` also reads {alias}.word_sig (schema 4) to skip articles whose word signature rules
+    a match out: same answer, less text read. Leave it off for a table without that column.
     """
-    return tree_to_sql(q.root, alias)
+    return tree_to_sql(q.root, alias, word_sig)
 
 
 def query_hash(q: Query) -> str:

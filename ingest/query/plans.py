@@ -14,6 +14,8 @@ title or within the summary.
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 
 from ingest.query.nodes import Near, Term
@@ -26,6 +28,24 @@ _PLAIN_CLITICS = _CONJ + "(?:[بكل]?(?:ال)?|لل)"
 _ARTICLE_CLITICS = _CONJ + "(?:[بك]?ال|لل)"
 _ARTICLE = "ال"
 _TOKEN = "[^ |]"  # one character of a token; never a space, never the title/summary separator
+
+
+def _clitic_prefixes(pattern: str) -> frozenset[str]:
+    """Every non-empty string the clitic regex `pattern` matches in full, found by trying every
+    string of its letters up to a length it cannot reach. Derived from the regex itself so that the
+    word signature (ingest.query.signature) can never index a different prefix language."""
+    letters = sorted({ch for ch in pattern if ch.isalpha()})
+    regex = re.compile(pattern)
+    found = frozenset("".join(p) for n in range(1, 6) for p in itertools.product(letters, repeat=n)
+                      if regex.fullmatch("".join(p)))
+    if any(len(p) == 5 for p in found):
+        raise AssertionError("the clitic prefixes grew past the enumerated length")
+    return found
+
+
+# Every proclitic string that may precede a term's first word (the plain-word language contains the
+# one for words with the article).
+CLITIC_PREFIXES = _clitic_prefixes(_PLAIN_CLITICS)
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,13 @@ def _stem_and_clitics(first: str) -> tuple[str, str]:
     if first.startswith(_ARTICLE):
         return first[len(_ARTICLE) :], _ARTICLE_CLITICS
     return first, _PLAIN_CLITICS
+
+
+def term_stem(t: Term) -> str:
+    """The first word of an Arabic term as it stands in every stored token the term matches, once
+    the clitic prefix (one of CLITIC_PREFIXES, or none) is cut off: the word, or for a word with the
+    article the word without it (للقاهره and بالقاهره both end in قاهره)."""
+    return _stem_and_clitics(t.tokens[0])[0]
 
 
 def term_needle(t: Term) -> str:

@@ -20,6 +20,13 @@ The answer never depends on these choices: every extra test is implied by the ex
 Measured on the 1M corpus (CPU time, 2 threads): the boolean `(gaza OR غزة) AND (truce OR ceasefire
 OR هدنة) AND NOT hamas` 930 → 580 ms, a word 370 → 160 ms; the 11 default topics (a full retag's
 queries) 11.6 → 6.7 s. An Arabic word alone is unchanged (~430 ms): its needle is the floor.
+
+Below that floor, with `word_sig=True` (schema 4): every word, phrase and NEAR first tests its bits
+in the article's word signature (ingest.query.signature), `get_bit` on 32 bytes (~11 ms a bit over
+1M rows), and runs its substring tests only where they are all set. The whole query gets the same
+guard built from its atoms (OR: any; AND: all; NOT, wildcards and fields add nothing), so the
+articles that cannot match are dismissed before any text is read. A signature only ever lets too
+many rows through, so the exact test still decides; a row without a signature (NULL) always passes.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from dataclasses import dataclass
 
 from ingest.query.nodes import And, Field, Near, Node, Not, Or, Term
 from ingest.query.plans import TextTest, near_test, term_regex, term_test
+from ingest.query.signature import term_bits
 
 _ALIAS_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -53,6 +61,8 @@ _COST_COUNTRY = 2.0
 _PASSES_TEXT = 0.1
 _PASSES_FIELD = 0.3
 _MIN_PREFILTER_CHARS = 3  # a shorter needle ('us') passes too many rows to be worth a first pass
+_COST_BIT = 0.08  # one get_bit over every row (~11 ms at 1M) against ~140 ms for the unit
+_PASSES_BITS = 0.25  # a word's bit is set in 5-25 % of articles (common words share bits with others)
 
 
 @dataclass(frozen=True)
@@ -64,10 +74,49 @@ class _Sql:
     params: tuple[object, ...]
     cost: float
     passes: float
+    guard: _Guard | None = None  # implied by this condition: bits every matching article has set
+    tests_guard: bool = False  # the SQL already starts by testing `guard`
 
     def rank(self) -> float:
         """Cost per row it rules out: a conjunction runs the lowest rank first."""
         return self.cost / max(1.0 - self.passes, 1e-3)
+
+
+@dataclass(frozen=True)
+class _Guard:
+    """A condition on the word signature alone, implied by the condition it guards: all of `bits`
+    (a tuple of bit numbers) and, for each of `any_of`, at least one of its guards."""
+
+    bits: tuple[int, ...] = ()
+    any_of: tuple[tuple[_Guard, ...], ...] = ()
+
+    def sql(self, col: str) -> tuple[str, tuple[object, ...]]:
+        parts = [f"get_bit({col}, ?) = 1" for _ in self.bits]
+        params: list[object] = list(self.bits)
+        for alternatives in self.any_of:
+            rendered = [g.sql(col) for g in alternatives]
+            parts.append("(" + " OR ".join(r[0] for r in rendered) + ")")
+            params.extend(p for r in rendered for p in r[1])
+        return "(" + " AND ".join(parts) + ")", tuple(params)
+
+    def size(self) -> int:
+        return len(self.bits) + sum(g.size() for alt in self.any_of for g in alt)
+
+
+def _guard_all(guards: list[_Guard | None]) -> _Guard | None:
+    known = [g for g in guards if g is not None]
+    if not known:
+        return None
+    bits = tuple(sorted({b for g in known for b in g.bits}))
+    return _Guard(bits, tuple(alt for g in known for alt in g.any_of))
+
+
+def _guard_any(guards: list[_Guard | None]) -> _Guard | None:
+    if not guards or any(g is None for g in guards):
+        return None  # one alternative that promises nothing makes the whole OR promise nothing
+    if len(guards) == 1:
+        return guards[0]
+    return _Guard((), (tuple(g for g in guards if g is not None),))
 
 
 def _needle_cost(needle: str) -> float:
@@ -83,7 +132,8 @@ def _all_of(parts: list[_Sql]) -> _Sql:
     # (the columns read are NOT NULL, so no NULL can make the two differ).
     sql = f"CASE WHEN {first.sql} THEN {rest.sql} ELSE false END"
     return _Sql(
-        sql, first.params + rest.params, first.cost + first.passes * rest.cost, first.passes * rest.passes
+        sql, first.params + rest.params, first.cost + first.passes * rest.cost, first.passes * rest.passes,
+        _guard_all([first.guard, rest.guard]),
     )
 
 
@@ -96,14 +146,16 @@ def _any_of(parts: list[_Sql]) -> _Sql:
         tuple(p for x in parts for p in x.params),
         sum(p.cost for p in parts),
         min(1.0, sum(p.passes for p in parts)),
+        _guard_any([p.guard for p in parts]),
     )
 
 
 class _Builder:
-    def __init__(self, alias: str) -> None:
+    def __init__(self, alias: str, word_sig: bool) -> None:
         if not _ALIAS_RE.fullmatch(alias):
             raise ValueError(f"not a plain SQL identifier: {alias!r}")
         self.alias = alias
+        self.word_sig = word_sig
         # The subquery's alias must differ from the outer one or the correlation would bind to itself.
         self.countries_alias = "ac" if alias != "ac" else "ac_q"
 
@@ -132,15 +184,41 @@ class _Builder:
             _FIELD_SQL[key].format(a=self.alias, c=self.countries_alias), (f.value,), cost, _PASSES_FIELD
         )
 
+    def guarded(self, exact: _Sql, guard: _Guard | None) -> _Sql:
+        """`exact`, run only on the rows whose word signature passes `guard` (when signatures are on)."""
+        if guard is None or not self.word_sig:
+            return exact
+        col = f"{self.alias}.word_sig"
+        bits_sql, bits_params = guard.sql(col)
+        # CASE keeps the order (see the module docstring); a NULL signature (none stored) passes.
+        return _Sql(
+            f"CASE WHEN {col} IS NULL OR {bits_sql} THEN {exact.sql} ELSE false END",
+            bits_params + exact.params,
+            guard.size() * _COST_BIT + _PASSES_BITS * exact.cost,
+            exact.passes,
+            guard,
+            tests_guard=True,
+        )
+
+    def term(self, t: Term) -> _Sql:
+        bits = term_bits(t)
+        return self.guarded(self.text(term_test(t)), None if bits is None else _Guard(bits))
+
+    def near(self, n: Near) -> _Sql:
+        sides = [_guard_any([None if (b := term_bits(t)) is None else _Guard(b) for t in side])
+                 for side in (n.left, n.right)]
+        return self.guarded(self.text(near_test(n)), _guard_all(sides))
+
     def build(self, node: Node) -> _Sql:
         if isinstance(node, Term):
-            return self.text(term_test(node))
+            return self.term(node)
         if isinstance(node, Near):
-            return self.text(near_test(node))
+            return self.near(node)
         if isinstance(node, Field):
             return self.field(node)
         if isinstance(node, Not):
             inner = self.build(node.child)
+            # A NOT promises no bits: its guard is dropped.
             return _Sql(f"NOT ({inner.sql})", inner.params, inner.cost, 1.0 - inner.passes)
         if isinstance(node, Or):
             return self.any_of(node)
@@ -162,15 +240,21 @@ class _Builder:
         for column, terms in by_column.items():
             one_by_one = [self.text(term_test(t)) for t in terms]
             if len(terms) == 1 or sum(p.cost for p in one_by_one) <= _COST_ALTERNATION:
-                parts.extend(one_by_one)
+                parts.extend(self.term(t) for t in terms)
                 continue
             alternation = "|".join(term_regex(t) + ("" if t.prefix else " ") for t in terms)
             regex = f"regexp_matches({self.alias}.{column}, ?)"
-            parts.append(_Sql(regex, (f" (?:{alternation})",), _COST_ALTERNATION, _PASSES_TEXT))
+            guard = _guard_any([None if (b := term_bits(t)) is None else _Guard(b) for t in terms])
+            parts.append(self.guarded(_Sql(regex, (f" (?:{alternation})",), _COST_ALTERNATION, _PASSES_TEXT), guard))
         # Each alternative runs on the rows the earlier ones rejected, so the cheap ones go first.
         return _any_of(sorted(parts, key=lambda p: p.cost))
 
 
-def tree_to_sql(node: Node, alias: str) -> tuple[str, list[object]]:
-    built = _Builder(alias).build(node)
+def tree_to_sql(node: Node, alias: str, word_sig: bool = False) -> tuple[str, list[object]]:
+    builder = _Builder(alias, word_sig)
+    built = builder.build(node)
+    if built.guard is not None and not built.tests_guard:
+        # The whole query's guard first: every article that cannot match is dismissed by bit tests
+        # alone, before any atom reads text (each atom still tests its own bits on the survivors).
+        built = builder.guarded(built, built.guard)
     return built.sql, list(built.params)

@@ -22,6 +22,7 @@ import duckdb
 
 from ingest.errors import StoreError, StoreLockedError
 from ingest.store.schema import MIGRATIONS, SCHEMA_VERSION
+from ingest.store.word_sig import refresh_word_sigs
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -67,7 +68,10 @@ def _migrate(con: Connection) -> None:
         con.execute("BEGIN TRANSACTION")
         try:
             for statement in MIGRATIONS[version]:
-                con.execute(statement)
+                if callable(statement):
+                    statement(con)  # a step computed in Python (schema 4's word signatures)
+                else:
+                    con.execute(statement)
             con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
             con.execute("COMMIT")
         except duckdb.Error as e:
@@ -82,6 +86,10 @@ def open_writer(db_path: Path) -> Connection:
     # Long statements (a migration, a retag) would otherwise draw DuckDB's progress bar into the ingest log.
     con.execute("SET enable_progress_bar = false")
     _migrate(con)
+    try:
+        refresh_word_sigs(con)
+    except duckdb.Error as e:
+        raise StoreError(f"rebuilding the word signatures failed: {e}") from e
     return con
 
 

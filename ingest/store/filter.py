@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from ingest.query import parse_query, to_sql
 from ingest.store.connection import Connection, scalar
+from ingest.store.word_sig import word_sigs_usable
 
 # Bucket name → DuckDB date_trunc part (a fixed list: the part is written into the SQL text).
 BUCKETS = {"day": "day", "week": "week", "month": "month"}
@@ -144,16 +145,23 @@ def dated_tags(con: Connection) -> bool:
     return int(scalar(con, "SELECT max(version) FROM schema_version") or 0) >= 3  # type: ignore[call-overload]
 
 
+def word_sigs(con: Connection) -> bool:
+    """Whether keyword queries may test the stored word signatures (schema 4, current scheme). A copy
+    published before schema 4 has none; its keyword queries read every article's text, same answers."""
+    return word_sigs_usable(con)
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join('?' for _ in values)})"
 
 
 def where_clause(flt: Filter, alias: str = "a", *, extra_query: str | None = None,
-                 dated_tags: bool = True) -> tuple[str, list[object]]:
+                 dated_tags: bool = True, word_sigs: bool = False) -> tuple[str, list[object]]:
     """A predicate over `articles {alias}` for the filter, and its parameters in order.
 
     `extra_query` is one more keyword query that must also match (the Compare page's ad-hoc series).
     `dated_tags` False reads tag tables without their date (a copy published before schema 3).
+    `word_sigs` lets the keyword queries skip articles by their word signature (schema 4, `word_sigs()`).
     The date range comes first: it is the condition that discards most rows cheaply.
     """
     if not alias.isidentifier():
@@ -175,7 +183,7 @@ def where_clause(flt: Filter, alias: str = "a", *, extra_query: str | None = Non
             params.extend([*dparams, *values])
     for text in (flt.query, extra_query):
         if text:
-            sql, qparams = to_sql(parse_query(text), a)
+            sql, qparams = to_sql(parse_query(text), a, word_sig=word_sigs)
             parts.append(f"({sql})")
             params.extend(qparams)
     return " AND ".join(parts), params

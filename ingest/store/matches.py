@@ -22,7 +22,7 @@ import duckdb
 
 from ingest.query import parse_query, to_sql
 from ingest.store.connection import Connection
-from ingest.store.filter import dated_tags, tag_dates, utc_midnight
+from ingest.store.filter import dated_tags, tag_dates, utc_midnight, word_sigs
 
 # Tables unused for this long are dropped when another is made, so a dashboard left running between
 # publishes keeps a bounded number of them. A read refreshes its table's time just before it runs.
@@ -64,7 +64,8 @@ def matching_ids(con: Connection, query: str, start: date, end: date, alias: str
     Raises QueryError for a query that does not parse, as the inline predicate would.
     """
     parsed = parse_query(query)
-    inline, inline_params = to_sql(parsed, alias)
+    sigs = word_sigs(con)  # False on a copy published before schema 4: the text alone decides
+    inline, inline_params = to_sql(parsed, alias, word_sig=sigs)
     now = time.monotonic()
     with _lock:
         covering = [n for (lo, hi), n in _ranges.get(query, {}).items() if lo <= start and end <= hi]
@@ -72,7 +73,7 @@ def matching_ids(con: Connection, query: str, start: date, end: date, alias: str
     try:
         if not _exists(con, name):
             _drop_idle(con, now)
-            sql, params = to_sql(parsed, "a")
+            sql, params = to_sql(parsed, "a", word_sig=sigs)
             shadow, sparams = _countries_in_range(con, sql, start, end)
             con.execute(
                 f"CREATE TABLE IF NOT EXISTS memory.main.{name} AS {shadow}SELECT a.id FROM articles a "  # noqa: S608

@@ -33,6 +33,7 @@ from ingest.store.filter import (
     tag_range,
     utc_midnight,
     where_clause,
+    word_sigs,
 )
 from ingest.store.matches import matching_ids
 from ingest.store.reads_status import (
@@ -89,9 +90,10 @@ def _where(con: Connection, flt: Filter, *, extra_query: str | None = None) -> t
     """where_clause(flt), with the keyword query's matches looked up once per query and dates
     (ingest.store.matches) instead of its expression evaluated again by every read of a page."""
     dated = not (flt.topics or flt.countries) or dated_tags(con)  # no tag table, no question to ask
+    sigs = bool(extra_query) and word_sigs(con)
     if not flt.query:
-        return where_clause(flt, extra_query=extra_query, dated_tags=dated)
-    where, params = where_clause(flt.replace(query=""), extra_query=extra_query, dated_tags=dated)
+        return where_clause(flt, extra_query=extra_query, dated_tags=dated, word_sigs=sigs)
+    where, params = where_clause(flt.replace(query=""), extra_query=extra_query, dated_tags=dated, word_sigs=sigs)
     matched, mparams = matching_ids(con, flt.query, flt.start, flt.end)
     return f"{where} AND {matched}", [*params, *mparams]
 

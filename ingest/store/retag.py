@@ -16,6 +16,7 @@ import duckdb
 from ingest.errors import StoreError
 from ingest.query import to_sql
 from ingest.store.connection import Connection, scalar
+from ingest.store.word_sig import word_sigs_usable
 
 if TYPE_CHECKING:
     from ingest.topics import Topic
@@ -38,10 +39,11 @@ def retag(con: Connection, topics: Sequence[Topic], now: datetime, *, defined: S
     recorded = {row[0] for row in con.execute("SELECT topic FROM topic_definitions").fetchall()}
     if not topics and recorded <= set(known):
         return counts  # nothing changed: skip scanning every stored tag (the usual case of a run)
+    sigs = word_sigs_usable(con)  # the writer's own file is current; a test's older file may not be
     try:
         con.execute("BEGIN TRANSACTION")
         for topic in topics:
-            predicate, params = to_sql(topic.query, "a")
+            predicate, params = to_sql(topic.query, "a", word_sig=sigs)
             con.execute("DELETE FROM article_topics WHERE topic = ?", [topic.id])
             con.execute(
                 f"INSERT INTO article_topics (article_id, topic, published_at) SELECT a.id, ?, a.published_at "  # noqa: S608 (predicate is built from fixed templates; user text travels in params)

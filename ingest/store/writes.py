@@ -23,6 +23,7 @@ import numpy as np
 
 from ingest.errors import ConfigError, StoreError
 from ingest.models import FeedConfig
+from ingest.query.signature import word_signature
 from ingest.store.connection import Connection, scalar
 
 if TYPE_CHECKING:
@@ -36,8 +37,20 @@ ARTICLE_COLUMNS = [
 ]
 
 
+# A row may carry its word signature (32 bytes, ingest.query.signature) after ARTICLE_COLUMNS, as
+# ingest's rows do; a row without one gets it computed here, so no stored article lacks it.
+WORD_SIG_COLUMN = "word_sig"
+_TEXT_AT, _TITLE_AT = ARTICLE_COLUMNS.index("text_norm"), ARTICLE_COLUMNS.index("title_norm")
+
 _COLS = ", ".join(ARTICLE_COLUMNS)  # a fixed list of identifiers, never user text
-_INSERT_ARTICLES = f"INSERT INTO articles ({_COLS}) SELECT {_COLS} FROM new_articles"  # noqa: S608
+_INSERT_ARTICLES = f"INSERT INTO articles ({_COLS}, word_sig) SELECT {_COLS}, word_sig::BIT FROM new_articles"  # noqa: S608
+
+
+def _with_word_sig(row: tuple[object, ...], n: int = len(ARTICLE_COLUMNS)) -> tuple[object, ...]:
+    """An articles row (ARTICLE_COLUMNS, optionally followed by its word signature) with the signature."""
+    if len(row) > n and row[n]:
+        return row[: n + 1]
+    return (*row[:n], word_signature(str(row[_TEXT_AT]), str(row[_TITLE_AT])))
 
 
 @dataclass(frozen=True)
@@ -204,7 +217,8 @@ def prune_fetch_log(con: Connection, now: datetime, days: int) -> int:
 class Attempt:
     """One feed's attempt, ready to store: its feed's new state, its log line and what it parsed.
 
-    `articles` rows follow ARTICLE_COLUMNS; `topics` rows are (article_id, topic); `countries` rows are
+    `articles` rows follow ARTICLE_COLUMNS, optionally followed by the word signature (computed at
+    write time when absent); `topics` rows are (article_id, topic); `countries` rows are
     (article_id, country, mentions). `parsed` is False when there was nothing to parse (304, failure).
     """
 
@@ -257,9 +271,9 @@ def record_attempts(con: Connection, attempts: Sequence[Attempt]) -> list[int]:
 def _write_attempts(con: Connection, attempts: Sequence[Attempt], new_by_attempt: list[int]) -> None:
     try:
         con.execute("BEGIN TRANSACTION")
-        rows = [(*row, i) for i, a in enumerate(attempts) for row in a.articles]
+        rows = [(*_with_word_sig(row), i) for i, a in enumerate(attempts) for row in a.articles]
         if rows:
-            con.register("batch_articles", _frame(rows, [*ARTICLE_COLUMNS, "attempt"]))
+            con.register("batch_articles", _frame(rows, [*ARTICLE_COLUMNS, WORD_SIG_COLUMN, "attempt"]))
             con.execute(_SELECT_NEW)
             for i, n in con.execute("SELECT attempt, count(*) FROM new_articles GROUP BY attempt").fetchall():
                 new_by_attempt[int(i)] = int(n)
@@ -374,7 +388,7 @@ def record_attempt(
 ) -> int:
     """Store one feed attempt atomically (see record_attempts); returns the number of new articles.
 
-    `articles` has ARTICLE_COLUMNS; `topics` (article_id, topic) and `countries` (article_id, country,
+    `articles` has ARTICLE_COLUMNS (and word_sig, else it is computed); `topics` (article_id, topic) and `countries` (article_id, country,
     mentions) may mention articles that are already stored: only rows of newly inserted articles are kept.
     """
 
@@ -385,6 +399,7 @@ def record_attempt(
 
         return [tuple(None if v is pd.NA else v for v in r) for r in df[cols].itertuples(index=False, name=None)]
 
-    attempt = Attempt(update, log, rows(articles, ARTICLE_COLUMNS), rows(topics, ["article_id", "topic"]),  # type: ignore[arg-type]
+    columns = [*ARTICLE_COLUMNS, WORD_SIG_COLUMN] if articles is not None and WORD_SIG_COLUMN in articles else ARTICLE_COLUMNS
+    attempt = Attempt(update, log, rows(articles, columns), rows(topics, ["article_id", "topic"]),  # type: ignore[arg-type]
                       rows(countries, ["article_id", "country", "mentions"]), parsed=articles is not None)  # type: ignore[arg-type]
     return record_attempts(con, [attempt])[0]
