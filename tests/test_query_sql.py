@@ -1,4 +1,5 @@
-"""to_sql(): run against a real DuckDB file, it returns exactly the articles the Python matcher picks.
+"""to_sql(): run against a real DuckDB file, it returns exactly the articles the Python matcher picks,
+with and without the word-signature prefilter (every query here is run both ways).
 
 The database mirrors the columns of ingest/store/schema.py that the query language reads.
 """
@@ -14,6 +15,7 @@ import pytest
 
 from ingest.errors import QueryError
 from ingest.query import MatchDoc, Query, matches, parse_query, to_sql
+from ingest.query.signature import word_signature
 from ingest.text import normalize, pad
 from tests.fixtures.query_corpus import ARTICLES, PAIR_CASES, QUERIES, Article
 
@@ -21,7 +23,7 @@ _DDL = (
     """CREATE TABLE articles (
         id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, source_norm VARCHAR NOT NULL,
         source_country VARCHAR NOT NULL, language VARCHAR NOT NULL, title VARCHAR NOT NULL,
-        summary VARCHAR NOT NULL, text_norm VARCHAR NOT NULL, title_norm VARCHAR NOT NULL)""",
+        summary VARCHAR NOT NULL, text_norm VARCHAR NOT NULL, title_norm VARCHAR NOT NULL, word_sig BIT)""",
     "CREATE TABLE article_countries (article_id VARCHAR NOT NULL, country VARCHAR NOT NULL, mentions INTEGER NOT NULL)",
 )
 
@@ -37,10 +39,11 @@ def _doc(a: Article) -> MatchDoc:
     )
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[object, ...]]) -> None:
-    """One multi-row INSERT (executemany runs one statement per row and is slow)."""
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[object, ...]], last: str = "?") -> None:
+    """One multi-row INSERT (executemany runs one statement per row and is slow); `last` is the
+    placeholder of the last column (a cast for the word signature's bytes)."""
     if rows:
-        one = "(" + ", ".join("?" for _ in rows[0]) + ")"
+        one = "(" + ", ".join("?" for _ in rows[0][:-1]) + f", {last})"
         con.execute(
             f"INSERT INTO {table} VALUES " + ", ".join(one for _ in rows), [v for r in rows for v in r]
         )
@@ -64,9 +67,10 @@ def _build_db(path: Path, articles: tuple[Article, ...] | list[Article]) -> duck
                 a.summary,
                 d.text_norm,
                 d.title_norm,
+                word_signature(d.text_norm, d.title_norm),
             )
         )
-    _insert(con, "articles", rows)
+    _insert(con, "articles", rows, "?::BLOB::BIT")
     _insert(con, "article_countries", [(a.id, c, 1) for a in articles for c in sorted(a.countries)])
     return con
 
@@ -79,9 +83,14 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckD
 
 
 def sql_ids(con: duckdb.DuckDBPyConnection, q: Query, alias: str = "a") -> set[str]:
-    predicate, params = to_sql(q, alias)
-    rows = con.execute(f"SELECT {alias}.id FROM articles {alias} WHERE {predicate}", params).fetchall()
-    return {r[0] for r in rows}
+    """The ids to_sql selects; the same query with the word-signature prefilter must select the same."""
+    found = []
+    for word_sig in (False, True):
+        predicate, params = to_sql(q, alias, word_sig=word_sig)
+        rows = con.execute(f"SELECT {alias}.id FROM articles {alias} WHERE {predicate}", params).fetchall()
+        found.append({r[0] for r in rows})
+    assert found[0] == found[1], f"the word signature changed the answer of {q.text!r}"
+    return found[0]
 
 
 def python_ids(q: Query, articles: tuple[Article, ...] | list[Article] = ARTICLES) -> set[str]:
