@@ -76,18 +76,52 @@ def baseline(paths):
         cpu += time.process_time() - c0
     return cpu, items
 
+import ingest.pipeline as pipeline
+stage_cpu = {"parse": 0.0, "tag": 0.0, "store": 0.0}
+
+def timed(name, stage):
+    # CPU of the calling thread spent inside pipeline.<name>, summed per stage (calls are per feed or
+    # per batch, so the wrapper's own cost is negligible).
+    fn = getattr(pipeline, name)
+    def wrapper(*args, **kwargs):
+        c0 = time.thread_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            stage_cpu[stage] += time.thread_time() - c0
+    wrapper.__wrapped__ = fn
+    setattr(pipeline, name, wrapper)
+
+timed("parse_feed", "parse"); timed("_rows", "tag"); timed("record_attempts", "store")
 out = {}
 # The baseline runs on a fifth of the bodies before the runs and on all of them after: on a shared
 # machine the CPU's speed drifts over a minute, and the ratio uses both (weighted by items).
 before_cpu, before_items = baseline(files[::5])
 for label in ("first", "repoll"):
-    c0, t0 = time.process_time(), time.perf_counter()
+    c0, t0, m0 = time.process_time(), time.perf_counter(), time.thread_time()
     report = run_once(db, feeds, options=opts, topics=topics, matcher=matcher)
     out[label] = {"wall_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0,
+                  "main_thread_cpu_s": time.thread_time() - m0,
                   "items_new": report.items_new, "outcomes": sorted({o.outcome for o in report.outcomes})}
+    if label == "first":
+        out["stage_cpu_s"] = dict(stage_cpu)
 # The runs' peak. VmHWM, not ru_maxrss: after fork+exec Linux's ru_maxrss still counts the parent's peak.
 out["peak_rss_mb"] = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
 after_cpu, after_items = baseline(files)
+# Marsad's parse_feed against feedparser.parse on a fifth of the same bodies, body by body in turn (so a
+# drift in the machine's speed hits both alike), now that the server is idle: the run's parse stage
+# without the competition for the cores.
+quiet = {"feedparser": 0.0, "parse_feed": 0.0}
+for p in files[::5]:
+    body = p.read_bytes()
+    c0 = time.process_time()
+    feedparser.parse(body, response_headers={"content-type": "application/rss+xml"})
+    c1 = time.process_time()
+    pipeline.parse_feed.__wrapped__(body, content_type="application/rss+xml", url="http://127.0.0.1/f",
+                                    now=datetime.now(UTC))
+    quiet["feedparser"] += c1 - c0
+    quiet["parse_feed"] += time.process_time() - c1
+out["parse_quiet_ratio"] = quiet["parse_feed"] / quiet["feedparser"]
 out["feedparser_cpu_s"] = (before_cpu + after_cpu) * len(files) / (len(files[::5]) + len(files))
 out["feedparser_items"] = after_items
 out["feedparser_ms_per_item_before_after"] = [1000 * before_cpu / max(1, before_items),
@@ -134,7 +168,24 @@ def run(n_feeds: int, n_items: int, workdir: Path) -> dict[str, object]:
         "feedparser_ms_per_item_before_after": data["feedparser_ms_per_item_before_after"],
         "peak_rss_mb": data["peak_rss_mb"],
         "items_stored": first["items_new"],
+        "parse_quiet_ratio": data["parse_quiet_ratio"],
+        **_stages(first, data, items),
     }
+
+
+def _stages(first: dict[str, object], data: dict[str, object], items: int) -> dict[str, float]:
+    """Where the first pass's CPU went, each as a fraction of feedparser.parse alone on the same bodies.
+
+    parse = Marsad's parse_feed (decoding, feedparser, cleaning); tag = language, countries, topics and
+    the rows; store = the write transactions; fetch = every thread but the main one (HTTP); rest =
+    the main thread's remainder (scheduling, batching, the run's bookkeeping, publishing the copy).
+    """
+    base = float(data["feedparser_cpu_s"]) * items / float(data["feedparser_items"])  # type: ignore[arg-type]
+    stages = {k: float(v) for k, v in data["stage_cpu_s"].items()}  # type: ignore[union-attr]
+    cpu, main_cpu = float(first["cpu_s"]), float(first["main_thread_cpu_s"])  # type: ignore[arg-type]
+    stages["fetch"] = cpu - main_cpu
+    stages["rest"] = main_cpu - sum(v for k, v in stages.items() if k != "fetch")
+    return {f"share_{k}": v / base for k, v in stages.items()}
 
 
 def main() -> None:
@@ -158,6 +209,9 @@ def main() -> None:
           f"feedparser.parse alone  (ratio {r['cpu_ratio']:.2f}, target <= 1.30)")
     before, after = r["feedparser_ms_per_item_before_after"]
     print(f"                  feedparser.parse alone measured before the runs {before:.3f} ms, after {after:.3f} ms")
+    shares = ", ".join(f"{k[6:]} {v:.2f}" for k, v in r.items() if k.startswith("share_"))
+    print(f"                  ÷ feedparser.parse alone by stage: {shares}")
+    print(f"                  parse_feed alone on an idle machine: {r['parse_quiet_ratio']:.2f} of feedparser.parse")
     print(f"  peak memory     {r['peak_rss_mb']:8.0f} MB  (target <= 300)")
 
 
