@@ -62,7 +62,12 @@ _PASSES_TEXT = 0.1
 _PASSES_FIELD = 0.3
 _MIN_PREFILTER_CHARS = 3  # a shorter needle ('us') passes too many rows to be worth a first pass
 _COST_BIT = 0.08  # one get_bit over every row (~11 ms at 1M) against ~140 ms for the unit
-_PASSES_BITS = 0.25  # a word's bit is set in 5-25 % of articles (common words share bits with others)
+# A word's bit is set in about a tenth of articles (the 1M corpus: 21 of 256 bits set on average, a
+# common word's bit more often). An OR of many words passes most articles: such a guard costs a
+# get_bit per word and prunes little (the default topics' long ORs ran slower behind one), so a
+# guard expected to pass more than half of the articles is not tested (it still joins a parent's).
+_PASSES_BIT = 0.1
+_MAX_GUARD_PASSES = 0.5
 
 
 @dataclass(frozen=True)
@@ -102,13 +107,25 @@ class _Guard:
     def size(self) -> int:
         return len(self.bits) + sum(g.size() for alt in self.any_of for g in alt)
 
+    def passes(self) -> float:
+        """The estimated share of articles whose signature passes (each bit alone: _PASSES_BIT)."""
+        share = _PASSES_BIT ** len(self.bits)
+        for alternatives in self.any_of:
+            missed = 1.0
+            for g in alternatives:
+                missed *= 1.0 - g.passes()
+            share *= 1.0 - missed
+        return share
+
 
 def _guard_all(guards: list[_Guard | None]) -> _Guard | None:
     known = [g for g in guards if g is not None]
     if not known:
         return None
     bits = tuple(sorted({b for g in known for b in g.bits}))
-    return _Guard(bits, tuple(alt for g in known for alt in g.any_of))
+    # The most selective group first: AND tests the next group only on the rows still passing.
+    groups = sorted((alt for g in known for alt in g.any_of), key=lambda alt: _Guard((), (alt,)).passes())
+    return _Guard(bits, tuple(groups))
 
 
 def _guard_any(guards: list[_Guard | None]) -> _Guard | None:
@@ -188,13 +205,15 @@ class _Builder:
         """`exact`, run only on the rows whose word signature passes `guard` (when signatures are on)."""
         if guard is None or not self.word_sig:
             return exact
+        if guard.passes() > _MAX_GUARD_PASSES:
+            return _Sql(exact.sql, exact.params, exact.cost, exact.passes, guard)
         col = f"{self.alias}.word_sig"
         bits_sql, bits_params = guard.sql(col)
         # CASE keeps the order (see the module docstring); a NULL signature (none stored) passes.
         return _Sql(
             f"CASE WHEN {col} IS NULL OR {bits_sql} THEN {exact.sql} ELSE false END",
             bits_params + exact.params,
-            guard.size() * _COST_BIT + _PASSES_BITS * exact.cost,
+            guard.size() * _COST_BIT + guard.passes() * exact.cost,
             exact.passes,
             guard,
             tests_guard=True,
