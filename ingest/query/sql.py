@@ -27,6 +27,8 @@ in the article's word signature (ingest.query.signature), `get_bit` on 32 bytes 
 guard built from its atoms (OR: any; AND: all; NOT, wildcards and fields add nothing), so the
 articles that cannot match are dismissed before any text is read. A signature only ever lets too
 many rows through, so the exact test still decides; a row without a signature (NULL) always passes.
+Measured over all of the 1M corpus (wall time, bench.query_bench): `واشنطن` 465 → 103 ms, the boolean
+above 309 → 113 ms, `"red sea"` 233 → 90 ms; the 11 default topics 4.5 → 4.1 s.
 """
 
 from __future__ import annotations
