@@ -33,7 +33,7 @@ from ingest.store import word_sig as store_word_sig
 from ingest.store.filter import Filter, word_sigs
 from ingest.store.reads import count_articles
 from ingest.store.reads_report import local_time, report_articles
-from ingest.store.schema import MIGRATIONS
+from ingest.store.schema import MIGRATIONS, SCHEMA_VERSION
 from ingest.store.writes import ARTICLE_COLUMNS, FeedUpdate, FetchLogRow, record_attempt, sync_feeds
 from ingest.tagging import tag_entry
 
@@ -278,7 +278,7 @@ def test_migration_fills_the_signature_ingest_would(tmp_path: Path, version: int
     monkeypatch.setattr(store_word_sig, "BATCH_ROWS", 7)  # several batches, a last one part full
     with writer(tmp_path / "old.duckdb") as con:
         migrated = dict(con.execute("SELECT id, word_sig::VARCHAR FROM articles").fetchall())
-        assert con.execute("SELECT max(version) FROM schema_version").fetchall() == [(4,)]
+        assert con.execute("SELECT max(version) FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
         assert word_sigs(con)
     with writer(tmp_path / "new.duckdb") as con:
         _store(con, corpus)

@@ -2,8 +2,8 @@
 is, what the sidebar offers, and the feeds' health. Re-exported by ingest.store.reads.
 
 None of it reads every stored article: outlets come from the feeds table, counts from DuckDB's table
-metadata, the newest article from the recent row groups only. (The sidebar's languages, mentioned
-countries and topics still read every stored tag; see Options.)
+metadata, the newest article from the recent row groups only, the sidebar's languages, mentioned
+countries and topics from the counts the writer keeps (facet_counts, schema 5).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from ingest.models import FeedConfig
+from ingest.store import facets
 from ingest.store.connection import Connection, scalar
 
 
@@ -72,8 +73,9 @@ class Options:
     Outlets and their countries come from the feeds table: a feed is offered once it has answered a
     poll successfully (a feed added but not polled yet, or failing since it was added, has no
     articles, so offering it would show nothing); a feed since disabled or removed from the list
-    stays offered, because its articles stay. Languages, mentioned countries and topics are read
-    from the articles' tags.
+    stays offered, because its articles stay. Languages, mentioned countries and topics are those of
+    at least one stored article (facet_counts; a copy published before schema 5 is read from the
+    articles and their tags, with the same answer).
     """
 
     sources: tuple[str, ...]
@@ -88,9 +90,13 @@ def filter_options(con: Connection) -> Options:
         return tuple(r[0] for r in con.execute(sql).fetchall() if r[0] is not None)
 
     answered = "FROM feeds WHERE last_success_at IS NOT NULL"
+    sources = column(f"SELECT DISTINCT source {answered} ORDER BY 1")  # noqa: S608
+    source_countries = column(f"SELECT DISTINCT source_country {answered} ORDER BY 1")  # noqa: S608
+    if int(scalar(con, "SELECT max(version) FROM schema_version") or 0) >= 5:  # type: ignore[call-overload]
+        kept = facets.facet_values(con)
+        return Options(sources, source_countries, kept[facets.LANGUAGE], kept[facets.COUNTRY], kept[facets.TOPIC])
     return Options(
-        column(f"SELECT DISTINCT source {answered} ORDER BY 1"),  # noqa: S608
-        column(f"SELECT DISTINCT source_country {answered} ORDER BY 1"),  # noqa: S608
+        sources, source_countries,
         column("SELECT DISTINCT language FROM articles ORDER BY 1"),
         column("SELECT country FROM article_countries GROUP BY 1 ORDER BY count(*) DESC, 1"),
         column("SELECT DISTINCT topic FROM article_topics ORDER BY 1"),

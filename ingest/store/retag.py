@@ -15,6 +15,7 @@ import duckdb
 
 from ingest.errors import StoreError
 from ingest.query import to_sql
+from ingest.store import facets
 from ingest.store.connection import Connection, scalar
 from ingest.store.word_sig import word_sigs_usable
 
@@ -58,6 +59,7 @@ def retag(con: Connection, topics: Sequence[Topic], now: datetime, *, defined: S
         con.execute("DELETE FROM topic_definitions WHERE NOT list_contains(?::VARCHAR[], topic)", [known])
         if topics:
             _reorder_by_date(con)
+        facets.recount(con, facets.TOPIC)
         con.execute("COMMIT")
     except duckdb.Error as e:
         con.execute("ROLLBACK")

@@ -24,6 +24,7 @@ import numpy as np
 from ingest.errors import ConfigError, StoreError
 from ingest.models import FeedConfig
 from ingest.query.signature import word_signature
+from ingest.store import facets
 from ingest.store.connection import Connection, scalar
 
 if TYPE_CHECKING:
@@ -287,7 +288,6 @@ def _write_attempts(con: Connection, attempts: Sequence[Attempt], new_by_attempt
                        FROM batch_topics b JOIN new_articles n ON n.id = b.article_id
                        ORDER BY n.published_at, b.article_id, b.topic"""
                 )
-                con.unregister("batch_topics")
             country_rows = [c for a in attempts for c in a.countries]
             if country_rows:
                 con.register("batch_countries", _frame(country_rows, ["article_id", "country", "mentions"]))
@@ -297,7 +297,10 @@ def _write_attempts(con: Connection, attempts: Sequence[Attempt], new_by_attempt
                        FROM batch_countries b JOIN new_articles n ON n.id = b.article_id
                        GROUP BY b.article_id, b.country ORDER BY 4, 1, 2"""
                 )
-                con.unregister("batch_countries")
+            facets.add_new(con, topics=bool(topic_rows), countries=bool(country_rows))
+            for name, registered in (("batch_topics", topic_rows), ("batch_countries", country_rows)):
+                if registered:
+                    con.unregister(name)
             con.execute("DROP TABLE new_articles")
             con.unregister("batch_articles")
         updates = _frame([tuple(getattr(a.update, c) for c in _UPDATE_COLUMNS)
