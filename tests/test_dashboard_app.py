@@ -308,6 +308,24 @@ def test_compare_explains_a_bad_ad_hoc_query_and_draws_the_good_ones(app: App) -
     assert len(daily) == 30  # one point per day of the 30-day range
 
 
+def test_compare_keeps_its_settings_across_a_visit_to_another_page(app: App) -> None:
+    at = app("compare")
+    topics = at.multiselect(key="cmp_topics").value
+    assert len(topics) >= 2
+    at.multiselect(key="cmp_topics").set_value(topics[:1])
+    at.text_area(key="cmp_queries").input("Truce talk = truce OR ceasefire")
+    at.toggle(key="cmp_ma").set_value(True).run()
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception and at.title[0].value.lower().startswith("overview")
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    assert at.multiselect(key="cmp_topics").value == topics[:1]
+    assert at.text_area(key="cmp_queries").value == "Truce talk = truce OR ceasefire"
+    assert at.toggle(key="cmp_ma").value is True
+    names = [t["name"] for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+    assert "Truce talk" in names and len(names) == 2
+
+
 def test_python_m_dashboard_hands_report_to_the_report_command() -> None:
     done = subprocess.run([sys.executable, "-m", "dashboard", "report", "--help"], capture_output=True, text=True,
                           timeout=60, cwd=Path(APP).parent.parent)

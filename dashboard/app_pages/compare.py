@@ -18,6 +18,12 @@ flt = ctx.view.filter
 share = ctx.view.state.share
 
 st.title("Compare")
+# Streamlit forgets a widget's value once a run draws another page; the page's own settings are kept
+# under other keys and put back, so a visit to another page does not lose the comparison.
+SETTINGS = ("cmp_topics", "cmp_queries", "cmp_ma")
+for key in SETTINGS:
+    if key not in st.session_state and f"kept_{key}" in st.session_state:
+        st.session_state[key] = st.session_state[f"kept_{key}"]
 present = [t for t in ctx.topics if t in ctx.options.topics]
 st.session_state.setdefault("cmp_topics", list(flt.topics) or present[:3])
 st.session_state["cmp_topics"] = [t for t in st.session_state["cmp_topics"] if t in present]
@@ -28,6 +34,9 @@ lines = right.text_area("Ad-hoc queries, one per line (optionally `name = query`
 smooth = st.toggle("7-day moving average", key="cmp_ma",
                    help="Daily numbers summed over the 7 days ending on each day; the share is the 7-day "
                         "matching total ÷ the 7-day total of all articles.")
+
+for key in SETTINGS:
+    st.session_state[f"kept_{key}"] = st.session_state.get(key)
 
 series = [Series(ctx.topic_label(t), topic=t) for t in chosen]
 drill_keys = {ctx.topic_label(t): ("topic", t) for t in chosen}
