@@ -110,10 +110,13 @@ def ranked_bars(df: pd.DataFrame, *, label: str, value: str, kind: str, key: str
 
 def heatmap(df: pd.DataFrame, *, x: str, y: str, z: str, bucket: str | None = None,
             y_names: Mapping[str, str] | None = None, x_names: Mapping[str, str] | None = None,
-            height: int | None = None, show_values: bool = False, x_by_total: bool = False) -> go.Figure:
+            height: int | None = None, show_values: bool = False, x_by_total: bool = False,
+            y_kind: str | None = None, x_kind: str | None = None) -> go.Figure:
     """A grid of counts (e.g. source × week, topic × country), exact numbers on hover.
 
     Rows and columns keep their order of appearance; `x_by_total` orders columns by their sums instead.
+    With `y_kind` (e.g. "source", "topic") a click on a non-empty cell drills down to its articles:
+    its row's value, and its column's (a `bucket` period, or a value of kind `x_kind`).
     """
     xs = list(dict.fromkeys(df[x]))
     if x_by_total:
@@ -138,18 +141,40 @@ def heatmap(df: pd.DataFrame, *, x: str, y: str, z: str, bucket: str | None = No
              for yv, row in zip(y_labels, values, strict=True)]
     # Category labels must be unique: add the year when the columns span more than one.
     years = len({v.year for v in xs if isinstance(v, date)}) > 1
+    x_ticks = [_short_period(v, bucket, years) if bucket else xl(v) for v in xs]
     trace: dict[str, Any] = {
-        "type": "heatmap", "z": values, "x": [_short_period(v, bucket, years) if bucket else xl(v) for v in xs],
+        "type": "heatmap", "z": values, "x": x_ticks,
         "y": y_labels, "colorscale": _TEAL, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
         "xgap": 1, "ygap": 1, "colorbar": {"title": {"text": "articles"}},
     }
     if show_values:
         trace["texttemplate"] = "%{z:,}"
-    return _figure([trace], _layout(
+    traces = [trace]
+    layout = _layout(
         height=height or max(260, 28 * len(ys) + 110), legend=False,
         yaxis={"autorange": "reversed", "type": "category", "automargin": True},
         xaxis={"type": "category", "side": "top" if not bucket else "bottom"},
-    ))
+    )
+    if y_kind:
+        # plotly.js cannot select a heat map's cells, so each cell gets an invisible marker at its centre
+        # that can be: the pointer anywhere picks the nearest centre, i.e. the cell under it (hover shows
+        # that cell; a click on an empty cell drills nowhere).
+        points = [(xi, yi) for yi in range(len(ys)) for xi in range(len(xs))]
+        trace["hoverinfo"] = "skip"
+        trace.pop("hovertemplate")
+        invisible = {"opacity": 0}
+        traces.append({
+            "type": "scatter", "mode": "markers", "x": [x_ticks[xi] for xi, _ in points],
+            "y": [y_labels[yi] for _, yi in points],
+            "marker": {"size": 18, "symbol": "square", "opacity": 0},
+            "selected": {"marker": invisible}, "unselected": {"marker": invisible},
+            "customdata": [[y_kind, str(ys[yi]), _iso(xs[xi]) if bucket else "", hover[yi][xi],
+                            x_kind or "", "" if bucket else str(xs[xi])] if values[yi][xi] else
+                           ["", "", "", hover[yi][xi], "", ""] for xi, yi in points],
+            "hovertemplate": "%{customdata[3]}<extra></extra>", "showlegend": False,
+        })
+        layout["hoverdistance"] = -1  # the nearest centre, however large the cells are drawn
+    return _figure(traces, layout)
 
 
 def choropleth(df: pd.DataFrame, *, iso3: Mapping[str, str], names: Mapping[str, str], value: str = "articles",

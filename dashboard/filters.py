@@ -157,28 +157,31 @@ class Drill:
         return d if d != Drill() else None
 
 
+_DRILL_FIELDS = {"topic": "topic", "source": "source", "source_country": "source_country", "country": "country",
+                 "query": "query"}
+
+
 def drill_from_point(point: Mapping[str, object], bucket: str) -> Drill | None:
-    """The Drill for a selected chart point. Charts put [kind, key, bucket start or ""] in customdata
-    (see dashboard.charts); points without it (e.g. a map's background) drill nowhere."""
+    """The Drill for a selected chart point. Charts put [kind, key, bucket start or "", hover] in
+    customdata, and a heat map's cell a second [kind, key] after them (see dashboard.charts); points
+    without it (e.g. a map's background) drill nowhere."""
     data = point.get("customdata")
     if not isinstance(data, list | tuple) or len(data) < 2:
         return None
-    kind, key = str(data[0]), str(data[1])
     start = _date(str(data[2])) if len(data) > 2 and data[2] else None
     end = bucket_end(start, bucket) if start else None
-    if kind == "topic":
-        return Drill(topic=key, start=start, end=end)
-    if kind == "source":
-        return Drill(source=key, start=start, end=end)
-    if kind == "source_country":
-        return Drill(source_country=key, start=start, end=end)
-    if kind == "country":
-        return Drill(country=key, start=start, end=end)
-    if kind == "query":
-        return Drill(query=key, start=start, end=end)
-    if kind == "all":
-        return Drill(start=start, end=end)
-    return None
+    pairs = [(data[0], data[1])]
+    if len(data) >= 6 and data[4]:
+        pairs.append((data[4], data[5]))
+    fields: dict[str, str] = {}
+    for kind, key in pairs:
+        if str(kind) == "all":
+            continue
+        name = _DRILL_FIELDS.get(str(kind))
+        if name is None:
+            return None
+        fields[name] = str(key)
+    return Drill(**fields, start=start, end=end)  # type: ignore[arg-type]
 
 
 # --- Streamlit ------------------------------------------------------------------------------------

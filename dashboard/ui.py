@@ -171,7 +171,7 @@ def chart(fig: object, data: pd.DataFrame, *, key: str, filename: str, bucket: s
     row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center")
     with row:
         if drill:
-            st.caption("Click a point or bar to list the articles behind it.")
+            st.caption("Click a point, bar or cell to list the articles behind it.")
         csv_download(data, filename, key=f"{key}_csv")
 
 

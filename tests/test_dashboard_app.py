@@ -284,6 +284,56 @@ def test_drill_from_point_reads_what_the_charts_put_in_customdata() -> None:
     assert week == Drill(source="Gulf Wire", start=date(2025, 3, 3), end=date(2025, 3, 10))
     assert drill_from_point({"customdata": ["country", "EG", "", "hover"]}, "month") == Drill(country="EG")
     assert drill_from_point({"x": 1, "y": 2}, "week") is None
+    # A heat map's cell: its row, and its column (a value of another kind, or the bucket's dates).
+    cell = drill_from_point({"customdata": ["topic", "gaza-mediation", "", "hover", "country", "QA"]}, "week")
+    assert cell == Drill(topic="gaza-mediation", country="QA")
+    assert drill_from_point({"customdata": ["source", "Gulf Wire", "2025-03-03", "hover", "", ""]}, "week") == week
+
+
+def _cells(at: AppTest, chart_key: str) -> list[dict[str, object]]:
+    """The clickable cells of a heat map, as a click would report each: its count and customdata."""
+    chart = next(c for c in at.get("plotly_chart") if chart_key in c.proto.id)
+    spec = json.loads(chart.proto.spec)
+    grid = next(t for t in spec["data"] if t["type"] == "heatmap")
+    points = next(t for t in spec["data"] if t["type"] == "scatter")
+    xs, ys = grid["x"], grid["y"]
+    return [{"customdata": c, "n": grid["z"][ys.index(y)][xs.index(x)]}
+            for x, y, c in zip(points["x"], points["y"], points["customdata"], strict=True)]
+
+
+def _drilled_titles(at: AppTest, drill: Drill) -> set[str]:
+    at.session_state[DRILL] = drill  # what the chart's click callback leaves; the entry point switches page
+    at.session_state[GOTO_ARTICLES] = True
+    at.run()
+    assert at.title[0].value == "Articles"
+    return {m.value.split("](")[0].removeprefix("**[") for m in at.markdown if m.value.startswith("**[")}
+
+
+def test_a_heat_map_cell_drills_down_to_exactly_its_articles(app: App, seeded: Path) -> None:
+    start = date.today() - timedelta(days=29)
+    # Countries: topic × mentioned country.
+    at = app("countries")
+    cells = _cells(at, "countries_matrix")
+    assert all((c["n"] > 0) == bool(c["customdata"][0]) for c in cells)  # an empty cell drills nowhere
+    assert any(drill_from_point(c, "week") is None for c in cells)
+    cell = max(cells, key=lambda c: c["n"])
+    drill = drill_from_point(cell, "week")
+    assert drill is not None and drill.topic and drill.country
+    expected = sql(seeded, """SELECT a.title FROM articles a JOIN article_topics t ON t.article_id = a.id
+                              JOIN article_countries c ON c.article_id = a.id
+                              WHERE t.topic = ? AND c.country = ? AND a.published_at >= ?""",
+                   [drill.topic, drill.country, start])
+    assert len(expected) == cell["n"] >= 2
+    assert _drilled_titles(at, drill) == {ui.md(t) for (t,) in expected}
+    # Sources: outlet × week.
+    at = app("sources")
+    cell = max(_cells(at, "sources_heatmap"), key=lambda c: c["n"])
+    drill = drill_from_point(cell, "week")
+    assert drill is not None and drill.source and drill.start and drill.end
+    expected = sql(seeded, "SELECT title FROM articles WHERE source = ? AND published_at >= ? AND published_at < ?",
+                   [drill.source, max(drill.start, start), drill.end])
+    assert len(expected) == cell["n"] >= 1
+    assert _drilled_titles(at, drill) == {ui.md(t) for (t,) in expected}
 
 
 def test_a_custom_date_range_in_the_link_is_used(app: App) -> None:

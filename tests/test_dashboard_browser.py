@@ -172,3 +172,32 @@ def test_clicking_a_point_opens_the_articles_behind_it(browser, dashboard_url: s
         assert "dt=" in page.url and "d0=" in page.url
     finally:
         context.close()
+
+
+def test_clicking_a_heat_map_cell_opens_the_articles_behind_it(browser, dashboard_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": WIDTH, "height": 1400})
+    page = context.new_page()
+    try:
+        page.goto(f"{dashboard_url}/sources", wait_until="domcontentloaded")
+        page.wait_for_selector(".js-plotly-plot .heatmaplayer image", timeout=45_000)
+        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+        # The fullest cell of the outlet × week grid, clicked where a user would: inside the cell,
+        # off its centre (the grid is drawn as one image; cells are equal slices of it).
+        plot = page.locator(".js-plotly-plot", has=page.locator(".heatmaplayer")).first
+        plot.scroll_into_view_if_needed()
+        row, col, rows, cols = plot.evaluate("""el => {
+            const z = el.data.find(t => t.type === 'heatmap').z;
+            let best = [0, 0, -1];
+            z.forEach((r, i) => r.forEach((v, j) => { if (v > best[2]) best = [i, j, v]; }));
+            return [best[0], best[1], z.length, z[0].length]; }""")
+        box = plot.locator(".heatmaplayer image").bounding_box()
+        assert box is not None
+        x = box["x"] + (col + 0.3) * box["width"] / cols
+        y = box["y"] + (row + 0.7) * box["height"] / rows
+        page.mouse.click(x, y)
+        page.wait_for_url("**/articles**", timeout=30_000)
+        page.wait_for_selector("text=Behind the point you clicked", timeout=30_000)
+        page.wait_for_selector('[class*="st-key-card-"]', timeout=30_000)
+        assert "ds=" in page.url and "d0=" in page.url
+    finally:
+        context.close()

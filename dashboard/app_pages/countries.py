@@ -66,6 +66,6 @@ else:
         set(matrix["topic"]) - set(order)))).sort_values(["topic", "articles"], ascending=[True, False])
     fig = charts.heatmap(matrix, x="country", y="topic", z="articles", y_names=ctx.topic_names,
                          x_names={c: ui.country_name(c) for c in matrix["country"]}, show_values=True,
-                         x_by_total=True)
-    ui.chart(fig, matrix.astype({"topic": "object"}), key="countries_matrix", drill=False,
+                         x_by_total=True, y_kind="topic", x_kind="country")
+    ui.chart(fig, matrix.astype({"topic": "object"}), key="countries_matrix",
              filename=f"marsad-topic-country-{ui.span(flt)}.csv")

@@ -35,8 +35,8 @@ grid = data.source_week_heatmap(flt, 20)
 if grid.empty or int(grid["matching"].sum()) == 0:
     ui.empty("Nothing to show over time.")
 else:
-    fig = charts.heatmap(grid, x="bucket", y="source", z="matching", bucket=flt.bucket)
-    ui.chart(fig, grid.rename(columns={"bucket": "date"}), key="sources_heatmap", drill=False,
+    fig = charts.heatmap(grid, x="bucket", y="source", z="matching", bucket=flt.bucket, y_kind="source")
+    ui.chart(fig, grid.rename(columns={"bucket": "date"}), key="sources_heatmap", bucket=flt.bucket,
              filename=f"marsad-sources-by-{flt.bucket}-{ui.span(flt)}.csv")
 
 st.subheader("Who covers a topic most")
