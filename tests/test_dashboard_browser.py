@@ -201,3 +201,25 @@ def test_clicking_a_heat_map_cell_opens_the_articles_behind_it(browser, dashboar
         assert "ds=" in page.url and "d0=" in page.url
     finally:
         context.close()
+
+
+def test_the_feeds_page_exports_the_monitored_feeds_as_opml(browser, dashboard_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from ingest.config import read_opml
+    from tests.seeded import OUTLETS
+
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{dashboard_url}/feeds", wait_until="domcontentloaded")
+        button = page.get_by_role("button", name="Export feeds as OPML")
+        button.wait_for(timeout=45_000)
+        with page.expect_download(timeout=30_000) as download:
+            button.click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.name == "marsad-feeds.opml"
+        feeds = read_opml(saved)
+        assert sorted(f.source for f in feeds) == sorted(o.source for o in OUTLETS)
+        assert all(f.url.startswith("http://127.0.0.1:") for f in feeds)
+    finally:
+        context.close()

@@ -52,7 +52,8 @@ st.dataframe(
 left, right = st.columns(2)
 with left:
     feeds = data.feeds_for_opml()
-    st.download_button("Export feeds as OPML", write_opml(feeds), file_name="marsad-feeds.opml",
+    # Written when the button is clicked, not on every run of the page (like the CSV downloads).
+    st.download_button("Export feeds as OPML", lambda: write_opml(feeds), file_name="marsad-feeds.opml",
                        mime="text/x-opml", icon=":material/download:", key="feeds_opml", on_click="ignore",
                        help=f"The {len(feeds)} enabled feeds, for another feed reader or another Marsad.")
 with right:
