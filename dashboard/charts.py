@@ -174,6 +174,10 @@ def heatmap(df: pd.DataFrame, *, x: str, y: str, z: str, bucket: str | None = No
             "hovertemplate": "%{customdata[3]}<extra></extra>", "showlegend": False,
         })
         layout["hoverdistance"] = -1  # the nearest centre, however large the cells are drawn
+        # The markers would widen the axes' automatic ranges by a margin: keep the grid's own extent.
+        layout["xaxis"]["range"] = [-0.5, len(xs) - 0.5]
+        layout["yaxis"].pop("autorange")
+        layout["yaxis"]["range"] = [len(ys) - 0.5, -0.5]  # first row on top
     return _figure(traces, layout)
 
 
