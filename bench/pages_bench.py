@@ -301,8 +301,8 @@ def run(sizes: Sequence[int] = (10_000, 100_000, 1_000_000), seed: int = 7) -> l
             f"The slowest page's queries cold took {parts}. Reads restricted to the 30-day range grow with the "
             "articles in those 30 days (zone maps skip older row groups), their joins with article_topics and "
             "article_countries too (schema 3: both carry the article's date and are stored in date order); the "
-            "sidebar's languages, mentioned countries and topics still read every stored article and tag "
-            "(outlets come from the feeds table).")
+            "sidebar's lists read the feeds table and the counts the writer keeps (facet_counts, schema 5), "
+            "whatever the number of articles stored.")
     queries.notes.append("Cold = the first visit after a publish: every cached read misses and the new copy is "
                          "opened (once, by the first read). Warm = the same calls answered by Streamlit's cache. "
                          "The calls are the page's own dashboard.data calls, the entry point's status and sidebar "
