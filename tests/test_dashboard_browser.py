@@ -166,12 +166,17 @@ def test_clicking_a_point_opens_the_articles_behind_it(browser, dashboard_url: s
             return best.slice(0, 2); }""")
         page.locator(".js-plotly-plot .scatterlayer .trace").nth(trace).locator(".points path").nth(point).click(
             force=True)
-        page.wait_for_url("**/articles**", timeout=30_000)
-        page.wait_for_selector("text=Behind the point you clicked", timeout=30_000)
-        page.wait_for_selector('[class*="st-key-card-"]', timeout=30_000)
-        assert "dt=" in page.url and "d0=" in page.url
+        assert_on_articles_behind_the_click(page, "dt")
     finally:
         context.close()
+
+
+def assert_on_articles_behind_the_click(page, drill_param: str) -> None:  # type: ignore[no-untyped-def]
+    """The click switched to the Articles page, which lists the articles of the clicked item and period."""
+    page.wait_for_url("**/articles**", timeout=30_000)
+    page.wait_for_selector("text=Behind the point you clicked", timeout=30_000)
+    page.wait_for_selector('[class*="st-key-card-"]', timeout=30_000)
+    assert f"{drill_param}=" in page.url and "d0=" in page.url
 
 
 def test_clicking_a_heat_map_cell_opens_the_articles_behind_it(browser, dashboard_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -195,10 +200,7 @@ def test_clicking_a_heat_map_cell_opens_the_articles_behind_it(browser, dashboar
         x = box["x"] + (col + 0.3) * box["width"] / cols
         y = box["y"] + (row + 0.7) * box["height"] / rows
         page.mouse.click(x, y)
-        page.wait_for_url("**/articles**", timeout=30_000)
-        page.wait_for_selector("text=Behind the point you clicked", timeout=30_000)
-        page.wait_for_selector('[class*="st-key-card-"]', timeout=30_000)
-        assert "ds=" in page.url and "d0=" in page.url
+        assert_on_articles_behind_the_click(page, "ds")
     finally:
         context.close()
 
