@@ -412,11 +412,12 @@ def migrate_corpus(db: Path, say: object = None) -> int | None:
     Returns the version it was at when it was migrated, else None."""
     from ingest.store import reader, writer
     from ingest.store.schema import SCHEMA_VERSION
+    from ingest.store.version import stored_version
     from ingest.store.word_sig import word_sigs_usable
 
     # Read-only first, as in refresh_topics: the usual case finds nothing to do and locks nothing.
     with reader(db) as con:
-        version = int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
+        version = stored_version(con)
         sigs_current = version < 4 or word_sigs_usable(con)  # a signature scheme change is rebuilt too
     if version >= SCHEMA_VERSION and sigs_current:
         return None

@@ -518,7 +518,7 @@ def test_a_copy_published_before_schema_4_is_read_with_the_same_answers(db: Path
 
     import duckdb
 
-    from ingest.store.filter import word_sigs
+    from ingest.store.word_sig import word_sigs_usable as word_sigs
 
     old = tmp_path / "old.duckdb"
     shutil.copyfile(db.with_name("marsad.read.duckdb"), old)

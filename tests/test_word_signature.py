@@ -30,7 +30,7 @@ from ingest.query.signature import (
 )
 from ingest.store import open_writer, publish_snapshot, reader, writer
 from ingest.store import word_sig as store_word_sig
-from ingest.store.filter import Filter, word_sigs
+from ingest.store.filter import Filter
 from ingest.store.reads import count_articles
 from ingest.store.reads_report import local_time, report_articles
 from ingest.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -279,7 +279,7 @@ def test_migration_fills_the_signature_ingest_would(tmp_path: Path, version: int
     with writer(tmp_path / "old.duckdb") as con:
         migrated = dict(con.execute("SELECT id, word_sig::VARCHAR FROM articles").fetchall())
         assert con.execute("SELECT max(version) FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
-        assert word_sigs(con)
+        assert store_word_sig.word_sigs_usable(con)
     with writer(tmp_path / "new.duckdb") as con:
         _store(con, corpus)
         ingested = dict(con.execute("SELECT id, word_sig::VARCHAR FROM articles").fetchall())
@@ -318,10 +318,10 @@ def test_a_changed_scheme_is_rebuilt_not_trusted(tmp_path: Path) -> None:
         # As a future Marsad with another scheme would leave it: other bits, another scheme name.
         con.execute("UPDATE articles SET word_sig = ?::BLOB::BIT", [bytes(SIG_BITS // 8)])
         con.execute("UPDATE metadata SET value = 'crc32-utf8-mod128-other' WHERE key = 'word_sig_scheme'")
-        assert not word_sigs(con)  # readers of such a copy do not use the bits
+        assert not store_word_sig.word_sigs_usable(con)  # readers of such a copy do not use the bits
     with writer(path) as con:
         assert con.execute("SELECT id, word_sig::VARCHAR FROM articles ORDER BY id").fetchall() == good
-        assert word_sigs(con)
+        assert store_word_sig.word_sigs_usable(con)
 
 
 def test_a_readers_copy_from_before_schema_4_answers_the_same(tmp_path: Path) -> None:
@@ -341,7 +341,7 @@ def test_a_readers_copy_from_before_schema_4_answers_the_same(tmp_path: Path) ->
                 with local_time(con, "UTC", datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 4, 2, tzinfo=UTC)):
                     listed = len(report_articles(con, flt.replace(query=text)))
                 counts.append((count_articles(con, flt.replace(query=text)), listed))
-                sigs = word_sigs(con)
+                sigs = store_word_sig.word_sigs_usable(con)
             assert sigs == (path == new)
         assert counts[0] == counts[1], text
     with reader(new) as con:

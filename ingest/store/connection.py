@@ -22,6 +22,7 @@ import duckdb
 
 from ingest.errors import StoreError, StoreLockedError
 from ingest.store.schema import MIGRATIONS, SCHEMA_VERSION
+from ingest.store.version import stored_version
 from ingest.store.word_sig import refresh_word_sigs
 
 Connection = duckdb.DuckDBPyConnection
@@ -61,7 +62,7 @@ def scalar(con: Connection, sql: str, params: list[object] | None = None) -> obj
 
 def _migrate(con: Connection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
-    current = int(scalar(con, "SELECT coalesce(max(version), 0) FROM schema_version"))  # type: ignore[arg-type]
+    current = stored_version(con)
     if current > SCHEMA_VERSION:
         raise StoreError(f"the database has schema version {current}, newer than this Marsad ({SCHEMA_VERSION}); upgrade Marsad")
     for version in range(current + 1, SCHEMA_VERSION + 1):

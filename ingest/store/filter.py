@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from ingest.query import parse_query, to_sql
-from ingest.store.connection import Connection, scalar
-from ingest.store.word_sig import word_sigs_usable
+from ingest.store.connection import Connection
+from ingest.store.version import stored_version
 
 # Bucket name → DuckDB date_trunc part (a fixed list: the part is written into the SQL text).
 BUCKETS = {"day": "day", "week": "week", "month": "month"}
@@ -142,13 +142,7 @@ def tag_dates(start: date, end: date, alias: str) -> tuple[str, list[object]]:
 def dated_tags(con: Connection) -> bool:
     """Whether the tag tables carry their article's date (schema 3). A dashboard upgraded before the
     ingest job's next run reads a copy published at schema 2 until then; it reads those tags whole."""
-    return int(scalar(con, "SELECT max(version) FROM schema_version") or 0) >= 3  # type: ignore[call-overload]
-
-
-def word_sigs(con: Connection) -> bool:
-    """Whether keyword queries may test the stored word signatures (schema 4, current scheme). A copy
-    published before schema 4 has none; its keyword queries read every article's text, same answers."""
-    return word_sigs_usable(con)
+    return stored_version(con) >= 3
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -161,7 +155,7 @@ def where_clause(flt: Filter, alias: str = "a", *, extra_query: str | None = Non
 
     `extra_query` is one more keyword query that must also match (the Compare page's ad-hoc series).
     `dated_tags` False reads tag tables without their date (a copy published before schema 3).
-    `word_sigs` lets the keyword queries skip articles by their word signature (schema 4, `word_sigs()`).
+    `word_sigs` lets the keyword queries skip articles by their word signature (schema 4, `word_sigs_usable()`).
     The date range comes first: it is the condition that discards most rows cheaply.
     """
     if not alias.isidentifier():

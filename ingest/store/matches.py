@@ -22,7 +22,8 @@ import duckdb
 
 from ingest.query import parse_query, to_sql
 from ingest.store.connection import Connection
-from ingest.store.filter import dated_tags, tag_dates, utc_midnight, word_sigs
+from ingest.store.filter import dated_tags, tag_dates, utc_midnight
+from ingest.store.word_sig import word_sigs_usable
 
 # Tables unused for this long are dropped when another is made, so a dashboard left running between
 # publishes keeps a bounded number of them. A read refreshes its table's time just before it runs.
@@ -64,7 +65,7 @@ def matching_ids(con: Connection, query: str, start: date, end: date, alias: str
     Raises QueryError for a query that does not parse, as the inline predicate would.
     """
     parsed = parse_query(query)
-    sigs = word_sigs(con)  # False on a copy published before schema 4: the text alone decides
+    sigs = word_sigs_usable(con)  # False on a copy published before schema 4: the text alone decides
     inline, inline_params = to_sql(parsed, alias, word_sig=sigs)
     now = time.monotonic()
     with _lock:

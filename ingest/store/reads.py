@@ -33,7 +33,6 @@ from ingest.store.filter import (
     tag_range,
     utc_midnight,
     where_clause,
-    word_sigs,
 )
 from ingest.store.matches import matching_ids
 from ingest.store.reads_status import (
@@ -44,6 +43,7 @@ from ingest.store.reads_status import (
     filter_options,
     freshness,
 )
+from ingest.store.word_sig import word_sigs_usable
 
 __all__ = [
     "BUCKETS", "Filter", "Freshness", "Kpis", "Options", "Series", "bucket_end", "bucket_starts",
@@ -90,7 +90,7 @@ def _where(con: Connection, flt: Filter, *, extra_query: str | None = None) -> t
     """where_clause(flt), with the keyword query's matches looked up once per query and dates
     (ingest.store.matches) instead of its expression evaluated again by every read of a page."""
     dated = not (flt.topics or flt.countries) or dated_tags(con)  # no tag table, no question to ask
-    sigs = bool(extra_query) and word_sigs(con)
+    sigs = bool(extra_query) and word_sigs_usable(con)
     if not flt.query:
         return where_clause(flt, extra_query=extra_query, dated_tags=dated, word_sigs=sigs)
     where, params = where_clause(flt.replace(query=""), extra_query=extra_query, dated_tags=dated, word_sigs=sigs)

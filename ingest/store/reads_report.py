@@ -26,7 +26,8 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from ingest.store.connection import Connection
-from ingest.store.filter import Filter, dated_tags, where_clause, word_sigs
+from ingest.store.filter import Filter, dated_tags, where_clause
+from ingest.store.word_sig import word_sigs_usable
 
 __all__ = ["FeedWeek", "article_topic_pairs", "feeds_in_window", "local_time", "report_articles",
            "stored_topic_hashes"]
@@ -74,7 +75,7 @@ def report_articles(con: Connection, flt: Filter) -> pd.DataFrame:
     Unlike the dashboard's paged list_articles there is no limit and no snippet: a report lists the
     whole week, and groups syndicated copies by title_norm and url. Call inside local_time().
     """
-    where, params = where_clause(flt, dated_tags=dated_tags(con), word_sigs=word_sigs(con))  # copies from before schemas 3 and 4 too
+    where, params = where_clause(flt, dated_tags=dated_tags(con), word_sigs=word_sigs_usable(con))  # copies from before schemas 3 and 4 too
     sql = f"""
         WITH m AS (SELECT a.id, a.published_at, a.published_utc, a.source, a.source_country, a.language,
                           a.title, a.url, a.title_norm FROM articles a WHERE {where}),
@@ -95,7 +96,7 @@ def report_articles(con: Connection, flt: Filter) -> pd.DataFrame:
 def article_topic_pairs(con: Connection, flt: Filter) -> list[tuple[str, str]]:
     """(article id, topic) for every matching article and each of the filter's topics it carries,
     sorted: what a report's fingerprint is computed over. Call inside local_time()."""
-    where, params = where_clause(flt, dated_tags=dated_tags(con), word_sigs=word_sigs(con))  # copies from before schemas 3 and 4 too
+    where, params = where_clause(flt, dated_tags=dated_tags(con), word_sigs=word_sigs_usable(con))  # copies from before schemas 3 and 4 too
     topic_cond = f"AND t.topic IN ({', '.join('?' for _ in flt.topics)})" if flt.topics else ""
     rows = con.execute(
         f"SELECT a.id, t.topic FROM articles a JOIN article_topics t ON t.article_id = a.id {topic_cond} "  # noqa: S608

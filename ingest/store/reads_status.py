@@ -16,6 +16,7 @@ import pandas as pd
 from ingest.models import FeedConfig
 from ingest.store import facets
 from ingest.store.connection import Connection, scalar
+from ingest.store.version import stored_version
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def filter_options(con: Connection) -> Options:
     answered = "FROM feeds WHERE last_success_at IS NOT NULL"
     sources = column(f"SELECT DISTINCT source {answered} ORDER BY 1")  # noqa: S608
     source_countries = column(f"SELECT DISTINCT source_country {answered} ORDER BY 1")  # noqa: S608
-    if int(scalar(con, "SELECT max(version) FROM schema_version") or 0) >= 5:  # type: ignore[call-overload]
+    if stored_version(con) >= 5:
         kept = facets.facet_values(con)
         return Options(sources, source_countries, kept[facets.LANGUAGE], kept[facets.COUNTRY], kept[facets.TOPIC])
     return Options(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ingest.query.signature import SCHEME, word_signature
+from ingest.store.version import stored_version
 
 if TYPE_CHECKING:  # imported by the schema, which the connection module imports: no cycle at run time
     from ingest.store.connection import Connection
@@ -53,8 +54,7 @@ def fill_word_sigs(con: Connection, *, batch_rows: int = BATCH_ROWS) -> int:
 
 def stored_scheme(con: Connection) -> str | None:
     """The signature scheme the stored signatures were computed with; None before schema 4."""
-    version = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
-    if int(version or 0) < 4:
+    if stored_version(con) < 4:
         return None
     rows = con.execute("SELECT value FROM metadata WHERE key = ?", [SCHEME_KEY]).fetchall()
     return str(rows[0][0]) if rows else None
