@@ -68,3 +68,24 @@ def test_week_frames_match_what_ingest_stores_for_the_same_entries() -> None:
     pd.testing.assert_frame_equal(ours[0].drop(columns="fetched_at"), theirs[0].drop(columns="fetched_at"))
     for mine, ingest in zip(ours[1:], theirs[1:], strict=True):
         pd.testing.assert_frame_equal(mine, ingest)
+
+
+def test_ingest_benchmark_runs_end_to_end_at_a_tiny_size(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The ingest benchmark's child process (a string of code) still runs against today's pipeline."""
+    from bench.ingest_bench import run
+
+    r = run(4, 5, tmp_path)
+    assert r["items_stored"] == 20
+    assert r["repoll_outcomes"] == ["not_modified"]
+    assert 0 < float(r["parse_quiet_ratio"]) and 0 < float(r["tag_quiet_ratio"])  # type: ignore[arg-type]
+
+
+def test_ingest_cpu_experiment_gives_the_same_entries_with_feedparser_trimmed() -> None:
+    """bench/causes.py experiment 5 compares like with like: the trimmed feedparser yields identical rows."""
+    from bench.causes import _ingest_floor
+    from bench.harness import Section
+
+    section = Section("t", "c", ("experiment", "what", "now", "alternative", "same answer"))
+    _ingest_floor(section, n_feeds=4, n_items=5)
+    assert [row[4] for row in section.rows] == ["yes", "", ""]
+    assert all(float(row[2]) > 0 and float(row[3]) > 0 for row in section.rows)
