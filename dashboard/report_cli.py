@@ -1,12 +1,15 @@
 """`python -m dashboard report`: write a week's report files, for cron and for scripts.
 
     python -m dashboard report --db data/marsad.duckdb --week 2025-W14 --format all --out reports/ \\
-        [--topics gaza-mediation,us-russia-relations] [--tz Africa/Cairo]
+        [--topics gaza-mediation,us-russia-relations] [--tz Africa/Cairo] [--language ar]
 
 Prints the path of each file written, one per line, and nothing else on stdout. Without --week the
 report is for the last complete week (so a Monday-morning cron job gets the week just ended). Files
 are written under a temporary name and renamed, so a reader never sees half a report. Exit status:
 0 written, 2 bad arguments or configuration, 1 the database could not be read.
+
+--language ar writes the Arabic edition of the PDF and HTML (…-ar.pdf, …-ar.html); the XLSX and CSV
+are data files with English headers that scripts rely on, written the same in either language.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dashboard.report import FORMATS, ReportWeek, build_report, render, report_file_name
+from dashboard.report import FORMATS, LANGUAGES, ReportWeek, build_report, render, report_file_name
 from dashboard.report.model import check_tz
 from ingest.config import default_db_path
 from ingest.errors import ConfigError, MarsadError
@@ -35,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("."), help="directory to write into (created if missing)")
     p.add_argument("--topics", default="", help="comma-separated topic ids (default: every topic)")
     p.add_argument("--tz", default="UTC", help="time zone whose Monday–Sunday is the week (default: UTC)")
+    p.add_argument("--language", default="en", choices=LANGUAGES,
+                   help="edition of the PDF and HTML: en (English) or ar (Arabic, right to left); "
+                        "XLSX and CSV are the same in both (default: en)")
     return p
 
 
@@ -67,8 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         for fmt in formats:
-            path = args.out / report_file_name(report, fmt)
-            _write(path, render(report, fmt))
+            path = args.out / report_file_name(report, fmt, args.language)
+            _write(path, render(report, fmt, args.language))
             print(path, flush=True)
     except OSError as e:
         print(f"marsad report: cannot write into {args.out}: {e}", file=sys.stderr)

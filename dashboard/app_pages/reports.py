@@ -1,4 +1,4 @@
-"""Reports: pick a week, topics, time zone and format; build the weekly report and download it."""
+"""Reports: pick a week, topics, time zone, format and edition; build the weekly report and download it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from dashboard import context, data
-from dashboard.report import FORMATS, MEDIA_TYPES, ReportWeek, build_report, render, report_file_name
+from dashboard.report import (
+    EDITION_FORMATS,
+    FORMATS,
+    MEDIA_TYPES,
+    ReportWeek,
+    build_report,
+    render,
+    report_file_name,
+)
 
 # Time zones offered (any IANA name works from the command line); UTC first, as the default.
 ZONES = ("UTC", "Africa/Cairo", "Asia/Riyadh", "Asia/Qatar", "Asia/Dubai", "Asia/Beirut", "Asia/Amman",
@@ -16,6 +24,7 @@ ZONES = ("UTC", "Africa/Cairo", "Asia/Riyadh", "Asia/Qatar", "Asia/Dubai", "Asia
          "America/New_York")
 FORMAT_LABELS = {"pdf": "PDF (print)", "html": "HTML (one file, opens offline)", "xlsx": "Excel (tables and charts)",
                  "csv": "CSV (article list)"}
+EDITIONS = {"en": "English", "ar": "العربية"}
 _RESULT = "report_result"  # session state: (choice, file name, bytes, summary line) of the last build
 
 ctx = context.current()
@@ -36,15 +45,22 @@ week = weeks[label]
 names = ctx.topic_names
 chosen = st.multiselect("Topics (none chosen: every topic)", list(names), format_func=lambda t: names.get(t, t),
                         default=[t for t in ctx.view.state.topics if t in names], key="report_topics")
-fmt = st.radio("Format", FORMATS, format_func=FORMAT_LABELS.__getitem__, horizontal=True, key="report_format")
+fmt_col, edition_col = st.columns([3, 1])
+fmt = fmt_col.radio("Format", FORMATS, format_func=FORMAT_LABELS.__getitem__, horizontal=True, key="report_format")
+language = edition_col.radio("Edition", list(EDITIONS), format_func=EDITIONS.__getitem__, horizontal=True,
+                             key="report_language",
+                             help="The PDF and HTML come in English or in Arabic (right to left); the Excel and CSV "
+                                  "files keep English column headers in both, for scripts and formulas.")
+# XLSX and CSV are the same file in either edition: the edition is part of the choice only where it matters.
+edition = language if fmt in EDITION_FORMATS else "en"
 
-choice = (str(data.db_path()), week.label, tz, tuple(chosen), fmt)
+choice = (str(data.db_path()), week.label, tz, tuple(chosen), fmt, edition)
 if st.button("Build report", type="primary", icon=":material/description:", key="report_build"):
     bar = st.progress(0.0, text="Starting")
     report = build_report(data.db_path(), week, chosen,
                           progress=lambda f, msg: bar.progress(min(f, 1.0) * 0.7, text=msg))
     bar.progress(0.75, text=f"Writing the {fmt.upper()} file")
-    payload = render(report, fmt)
+    payload = render(report, fmt, edition)
     bar.progress(1.0, text="Ready")
     s = report.summary
     line = (f"{s.articles:,} articles on {len(report.topics)} topic(s) in {week.label} "
@@ -52,7 +68,7 @@ if st.button("Build report", type="primary", icon=":material/description:", key=
             f"fingerprint {report.fingerprint.short}.")
     if report.empty:
         line = f"No articles on these topics in {week.label}: the report says so. " + line
-    st.session_state[_RESULT] = (choice, report_file_name(report, fmt), payload, line)
+    st.session_state[_RESULT] = (choice, report_file_name(report, fmt, edition), payload, line)
 
 result = st.session_state.get(_RESULT)
 if result and result[0] == choice:

@@ -35,8 +35,9 @@ def slug(text: str) -> str:
     return _SLUG_RE.sub("-", text.lower()).strip("-")
 
 
-def file_name(week_label: str, topic_ids: Sequence[str], all_topics: bool, tz: str, extension: str) -> str:
-    """marsad-2025-W14[-topic…][-time-zone].ext, from safe parts only.
+def file_name(week_label: str, topic_ids: Sequence[str], all_topics: bool, tz: str, extension: str,
+              edition: str = "") -> str:
+    """marsad-2025-W14[-topic…][-time-zone][-edition].ext, from safe parts only (edition: '' or 'ar').
 
     Topic ids are already kebab-case ASCII (topics.py checks them); they are slugged again anyway.
     More than three topics are summarised as a count, so names stay short.
@@ -47,4 +48,6 @@ def file_name(week_label: str, topic_ids: Sequence[str], all_topics: bool, tz: s
         parts.extend(ids if len(ids) <= 3 else [f"{len(ids)}-topics"])
     if tz != "UTC":
         parts.append(slug(tz))
+    if edition:
+        parts.append(slug(edition))
     return "-".join(p for p in parts if p) + "." + slug(extension)
