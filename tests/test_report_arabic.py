@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,7 +24,7 @@ from PIL import Image
 
 from dashboard.report import FORMATS, build_report, render, report_file_name
 from dashboard.report.charts import clear_cache, daily_chart
-from dashboard.report.model import Report
+from dashboard.report.model import Report, ReportWeek
 from dashboard.report.words import ARABIC, ENGLISH, words
 from dashboard.report_cli import main
 from tests.httpserver import FeedServer
@@ -210,6 +210,17 @@ def test_arabic_html_escapes_feed_text_and_references_nothing_outside(report: Re
         else:
             assert name == "style" and "url(" not in value, (tag, name, value)
     assert "url(" not in parser.style and "@import" not in parser.style
+
+
+def test_arabic_week_without_articles_says_so_in_arabic(week_db: Path, report: Report) -> None:
+    empty = build_report(week_db, ReportWeek(2024, 30), topics=TOPICS, now=GENERATED)
+    doc = render(empty, "html", language="ar").decode("utf-8")
+    assert ARABIC.empty_note in doc and ENGLISH.empty_note not in doc
+    assert render(empty, "pdf", language="ar").startswith(b"%PDF-")
+    # A week older than the kept fetch history: its failures are not known, and the report says so.
+    pruned = dataclasses.replace(report, fetch_history_from=datetime(2026, 1, 1, tzinfo=UTC))
+    doc = render(pruned, "html", language="ar").decode("utf-8")
+    assert ARABIC.unknown_failures in doc and ARABIC.unknown_failures_sentence in doc
 
 
 def test_english_stays_the_default_edition(report: Report) -> None:

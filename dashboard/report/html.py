@@ -186,8 +186,11 @@ def _section(r: Report, sec: TopicSection, w: Words) -> str:
     head = (f'<h2><span><span class="swatch" style="background:{attr(t.color)}"></span>{esc(_label(t, w))}</span>'
             f"{other_html}</h2>")
     stale = f'<p class="note">{w.stale_note}</p>' if t.stale else ""
+    # The week's count in bold: the number in English, the whole phrase in Arabic ("مقالان" has no digits).
+    articles = (f"<strong>{w.count(c.articles, w.articles)}</strong>" if w.rtl
+                else w.count(c.articles, w.articles, f"<strong>{_n(c.articles)}</strong>"))
     line = "<p>" + w.topic_line_t.format(
-        articles=w.count(c.articles, w.articles, f"<strong>{_n(c.articles)}</strong>"), previous=_n(c.previous),
+        articles=articles, previous=_n(c.previous),
         change=esc(w.change_text(c.articles, c.previous)), stories=w.count(sec.story_count, w.stories)) + "</p>"
     chart = img(daily_chart(tuple(days), sec.daily, sec.daily_previous, t.color, language=w.language),
                 w.daily_chart_alt_t.format(label=_label(t, w)))

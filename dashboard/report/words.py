@@ -367,7 +367,7 @@ ARABIC = Words(
     source="المصدر",
     country="الدولة",
     articles_head="المقالات",
-    share="الحصة",
+    share="النسبة",
     nothing="لا يوجد.",
     stale_note=("وُسمت المقالات المحفوظة وفق تعريف سابق لهذا الموضوع، وسيُعاد وسمها في الدورة التالية "
                 "لجلب الأخبار."),
@@ -379,7 +379,7 @@ ARABIC = Words(
     articles_axis="عدد المقالات",
     week_before_t="الأسبوع السابق (من {day})",
     spike_t="ذروة يوم {day}: {articles}",
-    spike_meta_t="أعلى من المعدل المعتاد البالغ {mean} ± {sd} في اليوم (العتبة {threshold}). الأخبار التي صنعتها:",
+    spike_meta_t="أعلى من المعدل اليومي المعتاد البالغ {mean} ± {sd} (العتبة {threshold}). الأخبار التي كانت وراءها:",
     top_stories="أبرز الأخبار",
     no_stories="لا أخبار هذا الأسبوع.",
     more_stories_t="{more} في قائمة المقالات بملفَّي XLSX وCSV.",
