@@ -247,6 +247,12 @@ def test_arabic_counts_agree_with_their_number(n: int, text: str) -> None:
     assert ARABIC.count(n, ARABIC.articles) == text
 
 
+@pytest.mark.parametrize(("n", "text"), [(0, "0 articles"), (1, "1 article"), (2, "2 articles"), (1001, "1,001 articles")])
+def test_english_counts_take_the_singular_after_one_only(n: int, text: str) -> None:
+    assert ENGLISH.count(n, ENGLISH.articles) == text
+    assert ENGLISH.count(n, ENGLISH.outlets) == text.replace("article", "outlet")
+
+
 def test_arabic_dates_and_changes() -> None:
     assert ARABIC.day(date(2026, 11, 16)) == "الاثنين 16 نوفمبر"
     assert ARABIC.day(date(2025, 4, 6)) == "الأحد 6 أبريل"

@@ -7,8 +7,8 @@ fails at import. Templates use `str.format` fields; the values put into them are
 
 Counted nouns (`Noun`) follow Arabic number agreement: 1 and 2 are written as words (مقال واحد،
 مقالان), 3–10 take the plural (5 مقالات), 11–99 the singular in the accusative (13 مقالاً), and
-hundreds and thousands ending in 00–02 the singular (100 مقال). The English edition has always
-written "articles" after every count, 1 included; its nouns keep that so its output is unchanged.
+hundreds and thousands ending in 00–02 the singular (100 مقال). English nouns take the singular
+after 1 only ("1 article", "0 articles").
 
 Digits are Western (0–9) in both editions, as Egyptian and Gulf newsrooms print them; a negative
 change keeps the real minus sign "−". Months are the Gregorian names used in Egypt and the Gulf.
@@ -53,9 +53,9 @@ class Noun:
         return self.hundred  # 0, 100, 101, 102, 1000 …
 
 
-def _plural(template: str) -> Noun:
-    """An English noun written the same after every count."""
-    return Noun(template, template, template, template, template)
+def _english(one: str, other: str) -> Noun:
+    """An English noun: `one` after 1, `other` after every other count (0 included)."""
+    return Noun(one, other, other, other, other)
 
 
 @dataclass(frozen=True)
@@ -307,16 +307,15 @@ ENGLISH = Words(
     failing_period_t="{failures} of {attempts} attempts failed, {span} UTC",
     disabled_t="Disabled: {feeds}",
     disabled="disabled",
-    # The English edition writes the plural after every count (also after 1); kept as it always was.
-    articles=_plural("{n} articles"),
-    stories=_plural("{n} distinct stories"),
-    more_stories=_plural("{n} more stories"),
-    other_outlets=Noun("{n} other outlet", *["{n} other outlets"] * 4),
-    topic_tags=_plural("{n} topic tags"),
-    pairs=_plural("{n} pairs"),
-    feeds=_plural("{n} feeds"),
-    outlets=_plural("{n} outlets"),
-    attempts=_plural("{n}"),
+    articles=_english("{n} article", "{n} articles"),
+    stories=_english("{n} distinct story", "{n} distinct stories"),
+    more_stories=_english("{n} more story", "{n} more stories"),
+    other_outlets=_english("{n} other outlet", "{n} other outlets"),
+    topic_tags=_english("{n} topic tag", "{n} topic tags"),
+    pairs=_english("{n} pair", "{n} pairs"),
+    feeds=_english("{n} feed", "{n} feeds"),
+    outlets=_english("{n} outlet", "{n} outlets"),
+    attempts=_english("{n}", "{n}"),
 )
 
 ARABIC = Words(
