@@ -45,6 +45,34 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def week_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The weekly-report tests' database: week 2025-W14 ingested by the real pipeline (tests/test_report_build.py).
+
+    Session-wide and read-only by convention, like seeded_db.
+    """
+    from tests.test_report_build import build_week_db
+
+    server = FeedServer().start()
+    try:
+        path = tmp_path_factory.mktemp("report-week") / "marsad.duckdb"
+        build_week_db(path, server)
+    finally:
+        server.stop()
+    return path
+
+
+@pytest.fixture
+def app_env(seeded_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The dashboard's AppTest pointed at seeded_db, with Streamlit's data cache empty before and after."""
+    import streamlit as st
+
+    monkeypatch.setenv("MARSAD_DB", str(seeded_db))
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright

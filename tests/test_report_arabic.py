@@ -13,7 +13,6 @@ import io
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from html import unescape
 from html.parser import HTMLParser
@@ -27,23 +26,8 @@ from dashboard.report.charts import clear_cache, daily_chart
 from dashboard.report.model import Report, ReportWeek
 from dashboard.report.words import ARABIC, ENGLISH, words
 from dashboard.report_cli import main
-from tests.httpserver import FeedServer
-from tests.test_report_build import TOPICS, WEEK, build_week_db
-from tests.test_report_formats import BIDI_CONTROLS, GENERATED, _Refs
-
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
-                                   reason="poppler-utils (pdftotext, pdffonts) is not installed")
-
-
-@pytest.fixture(scope="module")
-def week_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    server = FeedServer().start()
-    try:
-        db = tmp_path_factory.mktemp("report-arabic") / "marsad.duckdb"
-        build_week_db(db, server)
-    finally:
-        server.stop()
-    yield db
+from tests.test_report_build import TOPICS, WEEK
+from tests.test_report_formats import BIDI_CONTROLS, GENERATED, _Refs, needs_poppler
 
 
 @pytest.fixture(scope="module")
@@ -309,16 +293,6 @@ def test_cli_refuses_an_unknown_language(week_db: Path, tmp_path: Path, capsys: 
     captured = capsys.readouterr()
     assert "--language" in captured.err and "invalid choice: 'fr'" in captured.err and captured.out == ""
     assert not (tmp_path / "o").exists()
-
-
-@pytest.fixture
-def app_env(seeded_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    import streamlit as st
-
-    monkeypatch.setenv("MARSAD_DB", str(seeded_db))
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 def test_reports_page_builds_the_arabic_pdf(app_env: None) -> None:

@@ -8,7 +8,6 @@ shipped topics.toml is tuned.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
@@ -127,17 +126,6 @@ def build_week_db(db: Path, server: FeedServer) -> None:
         mine = [(i, when, title) for i, (out, when, title) in enumerate(ITEMS) if out == o]
         server.add(f"/{o.key}.xml", Response(200, _rss(o, mine), {"Content-Type": "application/rss+xml"}))
     run_once(db, feeds, options=OPTS, topics=TOPICS, matcher=matcher, now=at(4, 8, 12))
-
-
-@pytest.fixture(scope="module")
-def week_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    server = FeedServer().start()
-    try:
-        db = tmp_path_factory.mktemp("report") / "marsad.duckdb"
-        build_week_db(db, server)
-    finally:
-        server.stop()
-    yield db
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -23,8 +22,6 @@ from dashboard.report_cli import last_complete_week, main
 from ingest.store import reader
 from ingest.store.reads import Filter, count_articles
 from ingest.topics import load_topics
-from tests.httpserver import FeedServer
-from tests.test_report_build import build_week_db
 
 ROOT = Path(__file__).resolve().parent.parent
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
@@ -50,17 +47,6 @@ label_ar = "الحرب في السودان"
 query = "sudan AND war"
 color = "#882255"
 """
-
-
-@pytest.fixture(scope="module")
-def week_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    server = FeedServer().start()
-    try:
-        db = tmp_path_factory.mktemp("report-cli") / "marsad.duckdb"
-        build_week_db(db, server)
-    finally:
-        server.stop()
-    yield db
 
 
 @pytest.fixture
@@ -170,16 +156,6 @@ def test_seeded_pdf_has_arabic_topic_names_headlines_and_counts(seeded_db: Path,
         for story in sec.stories:
             for run in text_runs(story.title):
                 assert run in flat, (run, story.title)
-
-
-@pytest.fixture
-def app_env(seeded_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    import streamlit as st
-
-    monkeypatch.setenv("MARSAD_DB", str(seeded_db))
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 def test_reports_page_builds_and_offers_the_download(app_env: None) -> None:

@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from html import unescape as html_unescape
 from html.parser import HTMLParser
@@ -27,24 +26,12 @@ from dashboard.report.csv import COLUMNS
 from dashboard.report.model import Report, ReportWeek
 from dashboard.report.safe import cell, file_name
 from dashboard.report.xlsx import SHEETS
-from tests.httpserver import FeedServer
-from tests.test_report_build import INJECTION, SPECIAL_TITLE, TOPICS, WEEK, build_week_db
+from tests.test_report_build import INJECTION, SPECIAL_TITLE, TOPICS, WEEK
 
 GENERATED = datetime(2025, 4, 8, 6, 0, tzinfo=UTC)
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
                                    reason="poppler-utils (pdftotext, pdffonts) is not installed")
-
-
-@pytest.fixture(scope="module")
-def week_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    server = FeedServer().start()
-    try:
-        db = tmp_path_factory.mktemp("report-formats") / "marsad.duckdb"
-        build_week_db(db, server)
-    finally:
-        server.stop()
-    yield db
 
 
 @pytest.fixture(scope="module")
