@@ -4,10 +4,12 @@ Every clickable mark carries customdata [kind, key, bucket start or ""] first, w
 `dashboard.filters.drill_from_point` turns into a drill-down; hover texts are preformatted in Python
 so they show exact numbers ("12 articles — 3.4 % of 352").
 
-Figures are written as plain plotly specs (dicts of traces and layout) and wrapped in a
-`go.Figure` without plotly's property validation: validating a spec property by property cost
-15–40 ms per chart, most of a cached page's run, for specs that are fixed in this module and
-checked by its tests (tests/test_charts.py validates every chart with plotly's own validator).
+Figures are written as plain plotly specs (dicts of traces and layout) and handed to Streamlit as
+they are (`SpecFigure`): plotly's property validation cost 15–40 ms per chart, and even an
+unvalidated `go.Figure` still cost its object tree plus a deep copy of every trace when Streamlit
+asks for its dict, a third of a cached page's run (py-spy, Countries page at 1M articles). The specs
+are fixed in this module and checked by the tests: tests/test_dashboard_app.py runs every chart of
+every page through plotly's own validator.
 """
 
 from __future__ import annotations
@@ -25,9 +27,32 @@ _FONT = "sans-serif"
 _TEAL = [list(stop) for stop in go.Heatmap(colorscale="Teal").to_plotly_json()["colorscale"]]
 
 
+class SpecFigure(go.Figure):
+    """A plotly spec this module wrote, as the `go.Figure` that st.plotly_chart takes, at no cost.
+
+    plotly.tools.return_figure_from_figure_or_data (what st.plotly_chart calls) accepts a Figure
+    without validating it again and asks it only for `to_dict()`; this one answers with the spec
+    itself instead of building plotly's object tree and deep-copying it. Each spec is built for one
+    page run and not shared, so handing it over uncopied is safe. Nothing else of go.Figure is
+    available: build a real `go.Figure(fig.to_dict())` to inspect or change one.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:  # no super().__init__: that is the cost avoided
+        self._spec = spec
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._spec
+
+    def to_plotly_json(self) -> dict[str, Any]:
+        return self._spec
+
+    def __repr__(self) -> str:
+        return f"SpecFigure({len(self._spec.get('data', ()))} traces)"
+
+
 def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
-    """A Figure from a spec this module wrote, without plotly's per-property validation."""
-    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+    """The chart of a spec this module wrote (see SpecFigure)."""
+    return SpecFigure({"data": traces, "layout": layout})
 
 
 def _layout(*, height: int, legend: bool = True, **axes: Any) -> dict[str, Any]:
