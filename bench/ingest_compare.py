@@ -223,9 +223,11 @@ def run(n_feeds: int = 1000, n_items: int = 50, runs: int = RUNS, growth_sizes: 
         "same bodies.",
         "Where Marsad's first-pass CPU goes, each ÷ feedparser.parse alone (medians): "
         + ", ".join(f"{label} {_median(marsad, 'share_' + key):.2f}" for key, label in STAGES)
-        + ". The stages run while the loopback server and the fetch threads share the 2 cores, so each costs "
-        f"more CPU than the same work on an idle machine (parse_feed alone on the same bodies after the run: "
-        f"{_median(marsad, 'parse_quiet_ratio'):.2f}).",
+        + ". The stages run while the loopback server and the fetch threads share the 2 cores. After the run, "
+        "on an idle machine and body by body, parse_feed alone costs "
+        f"{_median(marsad, 'parse_quiet_ratio'):.2f} and tagging alone {_median(marsad, 'tag_quiet_ratio'):.2f} of "
+        f"feedparser.parse: {_median(marsad, 'parse_quiet_ratio') + _median(marsad, 'tag_quiet_ratio'):.2f} together, "
+        "before any fetching or storing (bench/causes.py experiment 5: how far trimming feedparser would go).",
         f"Medians of {runs} runs (range in brackets); the two systems alternate who runs first.",
     ]
     side.seconds = time.monotonic() - started
