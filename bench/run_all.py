@@ -68,7 +68,9 @@ def _commit() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "ingest", "dashboard", "bench", "data"],
+        # The results file itself is not code: a run over an earlier, uncommitted result is still clean.
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "ingest", "dashboard", "bench", "data",
+                                ":(exclude)bench/RESULTS.md"],
                                cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
