@@ -17,12 +17,17 @@ import streamlit as st
 from ingest.config import countries
 from ingest.store.reads import Filter
 
-# Containers whose key starts with "rtl-" get Streamlit's class "st-key-rtl-…": right-to-left text, right-aligned
-# (Streamlit's Markdown blocks set text-align: left themselves, hence the element selectors).
+# A container keyed "card-rtl-…" gets Streamlit's class "st-key-card-rtl-…": an article card whose
+# feed text (title, snippet) is right to left and right-aligned, while its caption (Marsad's own
+# metadata line) stays left to right. Streamlit's Markdown blocks set text-align: left themselves,
+# hence the element selectors. One keyed container per card, not one per line: every element is a
+# message to the browser, and a page of 25 cards is most of the Articles page's run.
 _CSS = """
 <style>
-[class*="st-key-rtl-"] { direction: rtl; }
-[class*="st-key-rtl-"] div, [class*="st-key-rtl-"] p { text-align: right; }
+[class*="st-key-card-rtl-"] { direction: rtl; }
+[class*="st-key-card-rtl-"] div, [class*="st-key-card-rtl-"] p { text-align: right; }
+[class*="st-key-card-rtl-"] [data-testid="stCaptionContainer"],
+[class*="st-key-card-rtl-"] [data-testid="stCaptionContainer"] p { direction: ltr; text-align: left; }
 [class*="st-key-card-"] p { margin-bottom: 0.1rem; }
 </style>
 """

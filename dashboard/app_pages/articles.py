@@ -66,10 +66,11 @@ def topic_names(ids: list[str]) -> str:
 as_list, as_table = st.tabs(["List", "Table"])
 with as_list:
     for i, row in enumerate(df.itertuples(index=False)):
-        # Only the feed's own words change direction; Marsad's metadata line stays left-to-right.
+        # Only the feed's own words change direction; Marsad's metadata line (the caption) stays
+        # left to right (dashboard.ui's stylesheet).
         direction = "rtl" if ui.is_rtl(row.title, row.language) else "ltr"
-        with st.container(key=f"card-{i}", border=True):
-            st.container(key=f"{direction}-title-{i}").markdown(f"**{ui.md_link(row.title, row.url)}**")
+        with st.container(key=f"card-{direction}-{i}", border=True):
+            st.markdown(f"**{ui.md_link(row.title, row.url)}**")
             meta = [f"{row.published_at:%Y-%m-%d %H:%M} UTC" + (" (date estimated)" if row.date_estimated else ""),
                     row.source, ui.country_name(row.source_country), row.language]
             if row.topics:
@@ -80,7 +81,7 @@ with as_list:
             if row.snippet:
                 hit = f" **{ui.md(row.snippet_hit)}** " if row.snippet_hit else " "
                 text = (ui.md(row.snippet_before) + hit + ui.md(row.snippet_after)).strip()
-                st.container(key=f"{direction}-snippet-{i}").markdown(text)
+                st.markdown(text)
 
 
 def table(frame: pd.DataFrame) -> pd.DataFrame:
