@@ -177,7 +177,7 @@ def test_reports_page_builds_and_offers_the_download(app_env: None) -> None:
     [button] = at.get("download_button")
     assert button.label == f"Download marsad-{current.label}-gaza-mediation.xlsx"
     expected = build_report(Path(os.environ["MARSAD_DB"]), current, ["gaza-mediation"]).summary.articles
-    assert at.success[0].value.startswith(f"{expected:,} articles on 1 topic(s) in {current.label}")
+    assert at.success[0].value.startswith(f"{expected:,} articles on 1 topic in {current.label}")
 
 
 def test_reports_page_week_list_covers_half_a_year(app_env: None) -> None:

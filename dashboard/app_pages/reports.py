@@ -27,6 +27,12 @@ FORMAT_LABELS = {"pdf": "PDF (print)", "html": "HTML (one file, opens offline)",
 EDITIONS = {"en": "English", "ar": "العربية"}
 _RESULT = "report_result"  # session state: (choice, file name, bytes, summary line) of the last build
 
+
+def _count(n: int, noun: str) -> str:
+    """'1 topic', '11 topics', '1,203 articles'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 ctx = context.current()
 st.title("Weekly reports")
 st.caption("One ISO week, Monday to Sunday, with the numbers the dashboard shows for the same week and topics. "
@@ -63,8 +69,8 @@ if st.button("Build report", type="primary", icon=":material/description:", key=
     payload = render(report, fmt, edition)
     bar.progress(1.0, text="Ready")
     s = report.summary
-    line = (f"{s.articles:,} articles on {len(report.topics)} topic(s) in {week.label} "
-            f"(previous week {s.previous:,}); {len(report.feeds_failing)} feed(s) failing that week; "
+    line = (f"{_count(s.articles, 'article')} on {_count(len(report.topics), 'topic')} in {week.label} "
+            f"(previous week {s.previous:,}); {_count(len(report.feeds_failing), 'feed')} failing that week; "
             f"fingerprint {report.fingerprint.short}.")
     if report.empty:
         line = f"No articles on these topics in {week.label}: the report says so. " + line
