@@ -247,7 +247,7 @@ def _data(text: str, w: Words) -> str:
 
 
 def _failing_period(feed: FeedWeek, w: Words) -> str:
-    """fmt.failing_period in the edition's words."""
+    """'3 of 96 attempts failed, 2025-04-01 10:00 – 2025-04-02 14:00 UTC' in the edition's words ('' when none failed)."""
     if not feed.failures or feed.first_failure is None or feed.last_failure is None:
         return ""
     span = fmt.moment(feed.first_failure)

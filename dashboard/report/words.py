@@ -67,7 +67,6 @@ class Words:
     months: tuple[str, ...]  # January first
     weekdays: tuple[str, ...]  # Monday first
     list_separator: str
-    languages: dict[str, str]
     new: str  # after a change from nothing: "+4 (new)"
 
     title: str
@@ -198,9 +197,6 @@ class Words:
         inner = self.new if tail == "new" else f"{LRI}{tail}{PDI}"
         return f"{LRI}{head}{PDI} ({inner})"
 
-    def language_name(self, code: str) -> str:
-        return self.languages.get(code, code)
-
 
 def words(language: str) -> Words:
     """The edition's words; ValueError for a language Marsad has no edition in."""
@@ -215,7 +211,6 @@ ENGLISH = Words(
     months=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     list_separator=", ",
-    languages={"ar": "Arabic", "en": "English", "fr": "French", "he": "Hebrew", "fa": "Persian", "tr": "Turkish"},
     new="new",
     title="Marsad weekly report",
     page_t='"page " counter(page) " of " counter(pages)',
@@ -325,8 +320,6 @@ ARABIC = Words(
             "ديسمبر"),
     weekdays=("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
     list_separator="، ",
-    languages={"ar": "العربية", "en": "الإنجليزية", "fr": "الفرنسية", "he": "العبرية", "fa": "الفارسية",
-               "tr": "التركية"},
     new="جديد",
     title="تقرير مرصد الأسبوعي",
     page_t='"صفحة " counter(page) " من " counter(pages)',

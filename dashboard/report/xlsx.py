@@ -24,10 +24,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dashboard.report import fmt
 from dashboard.report.html import direction
 from dashboard.report.model import BASELINE_DAYS, SPIKE_MIN, SPIKE_SD, CountryCount, Report, SourceCount
 from dashboard.report.safe import cell, http_url
+from dashboard.report.words import ENGLISH
 
 SHEETS = ("Summary", "Daily", "Sources", "Countries", "Stories", "Articles", "Feeds", "Method")
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
@@ -171,7 +171,7 @@ def _stories(ws: Worksheet, r: Report) -> None:
                          st.outlets, _text(", ".join(st.other_sources)), _text(http_url(st.url) or "")))
         for sp in s.spikes:
             for rank, st in enumerate(sp.stories, 1):
-                rows.append((_text(f"{s.topic.label} — spike {fmt.day(sp.day)}"), rank, _text(st.title),
+                rows.append((_text(f"{s.topic.label} — spike {ENGLISH.day(sp.day)}"), rank, _text(st.title),
                              _text(st.source), st.published, st.outlets, _text(", ".join(st.other_sources)),
                              _text(http_url(st.url) or "")))
     end = _table(ws, ["Topic", "Rank", "Headline", "Source", "Published (local)", "Outlets", "Other outlets", "URL"],
