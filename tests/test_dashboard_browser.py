@@ -53,6 +53,16 @@ def _free_port() -> int:
 
 
 @contextmanager
+def browser_page(browser, **options: object) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A page in a new browser context (its own cookies and session), closed however the test ends."""
+    context = browser.new_context(**options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@contextmanager
 def serve_dashboard(db_path: Path) -> Iterator[str]:
     """`streamlit run dashboard/app.py` against `db_path`; yields its base URL, stops it afterwards."""
     port = _free_port()
@@ -112,9 +122,7 @@ _CONTENT_HEIGHT = """() => Math.max(...['stMainBlockContainer', 'stSidebarConten
 
 def capture(browser: object, base: str, name: str, ready: str, shots: Path) -> list[str]:
     """Open one page, wait for `ready`, screenshot it; returns the texts of any error elements."""
-    context = browser.new_context(viewport={"width": WIDTH, "height": 900}, device_scale_factor=1)  # type: ignore[attr-defined]
-    page = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": WIDTH, "height": 900}, device_scale_factor=1) as page:
         page.goto(f"{base}/{'' if name == 'overview' else name}", wait_until="domcontentloaded")
         page.wait_for_selector(ready, timeout=45_000)
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
@@ -125,8 +133,6 @@ def capture(browser: object, base: str, name: str, ready: str, shots: Path) -> l
         shots.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shots / f"{name}.png"))
         return [e.inner_text() for e in page.query_selector_all(ERRORS)]
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("page_path", list(PAGES))
@@ -137,9 +143,7 @@ def test_page_draws_without_errors_and_is_captured(browser, dashboard_url: str, 
 
 
 def test_a_view_in_the_url_is_restored(browser, dashboard_url: str) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context()
-    page = context.new_page()
-    try:
+    with browser_page(browser) as page:
         page.goto(f"{dashboard_url}/?r=7d&b=day&n=1", wait_until="domcontentloaded")
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=45_000)
         dates = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first
@@ -147,14 +151,10 @@ def test_a_view_in_the_url_is_restored(browser, dashboard_url: str) -> None:  # 
         # The app writes its state back: the link in the address bar still describes this view.
         page.wait_for_function("() => window.location.search.includes('b=day')", timeout=10_000)
         assert "n=1" in page.url and "r=7d" in page.url
-    finally:
-        context.close()
 
 
 def test_clicking_a_point_opens_the_articles_behind_it(browser, dashboard_url: str) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": WIDTH, "height": 1100})
-    page = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": WIDTH, "height": 1100}) as page:
         page.goto(dashboard_url, wait_until="domcontentloaded")
         page.wait_for_selector(".js-plotly-plot .scatterlayer .points path", timeout=45_000)
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
@@ -167,8 +167,6 @@ def test_clicking_a_point_opens_the_articles_behind_it(browser, dashboard_url: s
         page.locator(".js-plotly-plot .scatterlayer .trace").nth(trace).locator(".points path").nth(point).click(
             force=True)
         assert_on_articles_behind_the_click(page, "dt")
-    finally:
-        context.close()
 
 
 def assert_on_articles_behind_the_click(page, drill_param: str) -> None:  # type: ignore[no-untyped-def]
@@ -180,9 +178,7 @@ def assert_on_articles_behind_the_click(page, drill_param: str) -> None:  # type
 
 
 def test_clicking_a_heat_map_cell_opens_the_articles_behind_it(browser, dashboard_url: str) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": WIDTH, "height": 1400})
-    page = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": WIDTH, "height": 1400}) as page:
         page.goto(f"{dashboard_url}/sources", wait_until="domcontentloaded")
         page.wait_for_selector(".js-plotly-plot .heatmaplayer image", timeout=45_000)
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
@@ -201,17 +197,13 @@ def test_clicking_a_heat_map_cell_opens_the_articles_behind_it(browser, dashboar
         y = box["y"] + (row + 0.7) * box["height"] / rows
         page.mouse.click(x, y)
         assert_on_articles_behind_the_click(page, "ds")
-    finally:
-        context.close()
 
 
 def test_the_feeds_page_exports_the_monitored_feeds_as_opml(browser, dashboard_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from ingest.config import read_opml
     from tests.seeded import OUTLETS
 
-    context = browser.new_context(accept_downloads=True)
-    page = context.new_page()
-    try:
+    with browser_page(browser, accept_downloads=True) as page:
         page.goto(f"{dashboard_url}/feeds", wait_until="domcontentloaded")
         button = page.get_by_role("button", name="Export feeds as OPML")
         button.wait_for(timeout=45_000)
@@ -223,17 +215,13 @@ def test_the_feeds_page_exports_the_monitored_feeds_as_opml(browser, dashboard_u
         feeds = read_opml(saved)
         assert sorted(f.source for f in feeds) == sorted(o.source for o in OUTLETS)
         assert all(f.url.startswith("http://127.0.0.1:") for f in feeds)
-    finally:
-        context.close()
 
 
 def test_arabic_cards_read_right_to_left_with_their_metadata_left_to_right(browser, dashboard_url: str) -> None:  # type: ignore[no-untyped-def]
     """An Arabic article's title and snippet are laid out right to left and right-aligned; the line of
     Marsad's own metadata under it (date, outlet, country) stays left to right; an English card stays
     left to right throughout."""
-    context = browser.new_context(viewport={"width": WIDTH, "height": 1400})
-    page = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": WIDTH, "height": 1400}) as page:
         page.goto(f"{dashboard_url}/articles", wait_until="domcontentloaded")
         page.wait_for_selector('[class*="st-key-card-rtl-"]', timeout=45_000)
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
@@ -260,5 +248,3 @@ def test_arabic_cards_read_right_to_left_with_their_metadata_left_to_right(brows
         assert arabic["title"] == ["rtl", "right"], arabic
         assert arabic["caption"][0] == "ltr" and arabic["caption"][1] in ("left", "start"), arabic
         assert english["title"][0] == "ltr" and english["caption"][0] == "ltr", english
-    finally:
-        context.close()
