@@ -103,7 +103,7 @@ def daily_chart(days: tuple[date, ...], this_week: tuple[int, ...], previous_wee
             ax.yaxis.tick_right()
             ax.yaxis.set_label_position("right")
         else:
-            ax.set_xticks(list(xs), [f"{d:%a} {d.day} {d:%b}" for d in days])
+            ax.set_xticks(list(xs), [w.day(d) for d in days])  # the edition's names, not the locale's
         ax.set_ylabel(w.articles_axis, fontsize=8, color=INK)
         top = max([*this_week, *previous_week, 1])
         ax.set_ylim(0, top * 1.2)

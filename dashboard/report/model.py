@@ -98,10 +98,10 @@ class ReportWeek:
         return ReportWeek.containing(self.start - timedelta(days=7), self.tz)
 
     def span(self) -> str:
-        """'31 Mar – 6 Apr 2025'."""
-        last = self.end - timedelta(days=1)
-        first = f"{self.start.day} {self.start:%b}" + (f" {self.start.year}" if self.start.year != last.year else "")
-        return f"{first} – {last.day} {last:%b} {last.year}"
+        """'31 Mar – 6 Apr 2025' (the English edition's words; `Words.span` writes it in either)."""
+        from dashboard.report.words import ENGLISH  # late: words is presentation, the model is not
+
+        return ENGLISH.span(self.start)
 
 
 @dataclass(frozen=True)
